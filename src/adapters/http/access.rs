@@ -1,0 +1,125 @@
+//! Login and logout.
+
+use actix_session::Session;
+use actix_web::{HttpResponse, Responder, http::header, web};
+use serde::Deserialize;
+
+use super::AppState;
+use super::errors::internal;
+use super::views::{Chrome, LoginPage};
+use crate::adapters::security::csrf;
+use crate::adapters::security::session_store::USER_ID_KEY;
+use crate::application::access::authenticate;
+
+/// Routes of this module.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/login", web::get().to(login_form))
+        .route("/login", web::post().to(login))
+        .route("/logout", web::post().to(logout));
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only local paths are followed after login (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+async fn login_form(
+    state: web::Data<AppState>,
+    session: Session,
+    q: web::Query<NextQuery>,
+) -> impl Responder {
+    LoginPage {
+        chrome: Chrome {
+            user: None,
+            csrf: csrf::token(&session),
+            synthetic: state.synthetic,
+            active: "",
+        },
+        next: safe_next(q.next.as_deref()),
+        error: None,
+        email: String::new(),
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login(
+    state: web::Data<AppState>,
+    session: Session,
+    form: web::Form<LoginForm>,
+) -> HttpResponse {
+    let form = form.into_inner();
+    let (users, hasher) = (state.users.clone(), state.hasher.clone());
+    let (email, password) = (form.email.clone(), form.password);
+    let result =
+        web::block(move || authenticate(users.as_ref(), hasher.as_ref(), &email, &password)).await;
+    match result {
+        Ok(Ok(Some(user))) => {
+            session.renew();
+            if let Err(e) = session.insert(USER_ID_KEY, user.id) {
+                return internal(&e);
+            }
+            csrf::rotate(&session);
+            tracing::info!(user_id = %user.id, "login succeeded");
+            HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, safe_next(form.next.as_deref())))
+                .finish()
+        }
+        Ok(Ok(None)) => {
+            tracing::warn!("login failed");
+            let page = LoginPage {
+                chrome: Chrome {
+                    user: None,
+                    csrf: csrf::token(&session),
+                    synthetic: state.synthetic,
+                    active: "",
+                },
+                next: safe_next(form.next.as_deref()),
+                error: Some("The e-mail or password is not right.".into()),
+                email: form.email,
+            };
+            match askama::Template::render(&page) {
+                Ok(html) => HttpResponse::Unauthorized()
+                    .content_type("text/html; charset=utf-8")
+                    .body(html),
+                Err(e) => internal(&e),
+            }
+        }
+        Ok(Err(e)) => internal(&e),
+        Err(e) => internal(&e),
+    }
+}
+
+async fn logout(session: Session) -> HttpResponse {
+    session.purge();
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/login"))
+        .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next(Some("/landings?page=2")), "/landings?page=2");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

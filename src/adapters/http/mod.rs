@@ -1,0 +1,132 @@
+//! The HTTP adapter: actix-web application, routes and server-rendered pages.
+
+pub mod access;
+pub mod errors;
+pub mod landings;
+pub mod svg;
+pub mod views;
+
+use std::sync::Arc;
+
+use actix_files::Files;
+use actix_session::SessionMiddleware;
+use actix_session::config::{BrowserSession, CookieContentSecurity, TtlExtensionPolicy};
+use actix_web::cookie::{Key, SameSite, time::Duration};
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
+use actix_web::{App, HttpResponse, HttpServer, web};
+use tracing_actix_web::TracingLogger;
+
+use crate::adapters::persistence::{
+    PgPool, diesel_landing_queries::DieselLandingQueries, diesel_users::DieselUserRepository, ping,
+};
+use crate::adapters::security::{
+    csrf::csrf_guard, guard::login_guard, hasher::Argon2idHasher, session_store::PgSessionStore,
+};
+use crate::application::access::UserRepository;
+use crate::application::landings::ports::LandingQueries;
+use crate::domain::access::PasswordHasher;
+
+/// What every handler can reach.
+pub struct AppState {
+    /// The database pool.
+    pub pool: PgPool,
+    /// Users.
+    pub users: Arc<dyn UserRepository>,
+    /// Password hashing.
+    pub hasher: Arc<dyn PasswordHasher>,
+    /// Landing queries.
+    pub landings: Arc<dyn LandingQueries>,
+    /// True when the data shown is the synthetic demo set (a banner says so on every page).
+    pub synthetic: bool,
+}
+
+impl AppState {
+    /// Wires the adapters on `pool`.
+    ///
+    /// # Errors
+    /// When the password hasher cannot start.
+    pub fn new(pool: PgPool, synthetic: bool) -> anyhow::Result<Self> {
+        Ok(AppState {
+            users: Arc::new(DieselUserRepository::new(pool.clone())),
+            hasher: Arc::new(Argon2idHasher::new()?),
+            landings: Arc::new(DieselLandingQueries::new(pool.clone())),
+            pool,
+            synthetic,
+        })
+    }
+}
+
+/// Idle lifetime of a session.
+pub const SESSION_IDLE: Duration = Duration::minutes(30);
+
+/// The Content-Security-Policy of every response: no inline script, nothing from outside.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let pool = state.pool.clone();
+    match web::block(move || ping(&pool)).await {
+        Ok(true) => HttpResponse::Ok().content_type("text/plain").body("ok"),
+        _ => HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body("database unavailable"),
+    }
+}
+
+/// Starts the server on `listener` (port 0 in tests picks a free port).
+///
+/// # Errors
+/// When the listener cannot be used.
+pub fn run(
+    listener: std::net::TcpListener,
+    state: AppState,
+    secure_cookies: bool,
+) -> std::io::Result<Server> {
+    let state = web::Data::new(state);
+    let key = Key::generate();
+    let store = PgSessionStore::new(state.pool.clone());
+    let static_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static");
+    let server = HttpServer::new(move || {
+        let sessions = SessionMiddleware::builder(store.clone(), key.clone())
+            .cookie_name(if secure_cookies {
+                "__Host-tasi".into()
+            } else {
+                "tasi".into()
+            })
+            .cookie_secure(secure_cookies)
+            .cookie_http_only(true)
+            .cookie_same_site(SameSite::Lax)
+            .cookie_path("/".into())
+            .cookie_content_security(CookieContentSecurity::Signed)
+            .session_lifecycle(
+                BrowserSession::default()
+                    .state_ttl(SESSION_IDLE)
+                    .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+            )
+            .build();
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::FormConfig::default().limit(64 * 1024))
+            .wrap(from_fn(login_guard))
+            .wrap(from_fn(csrf_guard))
+            .wrap(sessions)
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("Content-Security-Policy", CSP))
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Referrer-Policy", "same-origin"))
+                    .add(("X-Frame-Options", "DENY"))
+                    .add(("Cache-Control", "no-store")),
+            )
+            .wrap(Compress::default())
+            .wrap(TracingLogger::default())
+            .route("/healthz", web::get().to(healthz))
+            .configure(access::routes)
+            .configure(landings::routes)
+            .service(Files::new("/static", static_dir))
+            .default_service(web::to(errors::not_found))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

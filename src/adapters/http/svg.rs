@@ -1,0 +1,255 @@
+//! Server-rendered SVG charts and maps: no script, no tiles, light on a slow link.
+//! Every text placed in the SVG is escaped here.
+
+use std::fmt::Write;
+
+/// Escapes text for SVG/HTML content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A "nice" upper bound for an axis: 1, 2 or 5 × 10ⁿ at or above `max`.
+fn nice_max(max: f64) -> f64 {
+    if max <= 0.0 || !max.is_finite() {
+        return 1.0;
+    }
+    let mag = 10f64.powf(max.log10().floor());
+    for m in [1.0, 2.0, 5.0, 10.0] {
+        if m * mag >= max {
+            return m * mag;
+        }
+    }
+    10.0 * mag
+}
+
+/// Monthly bars of catch (tonnes, left axis) with a line of CPUE (kg per fisher-hour, right
+/// axis). `months` are `(label YYYY-MM, catch kg, cpue)`, oldest first.
+pub fn monthly_chart(months: &[(String, f64, f64)]) -> String {
+    let (w, h) = (720.0, 260.0);
+    let (left, right, top, bottom) = (56.0, 56.0, 16.0, 40.0);
+    let pw = w - left - right;
+    let ph = h - top - bottom;
+    let max_t = nice_max(months.iter().map(|m| m.1 / 1000.0).fold(0.0, f64::max));
+    let max_c = nice_max(months.iter().map(|m| m.2).fold(0.0, f64::max));
+    let n = months.len().max(1) as f64;
+    let slot = pw / n;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="mc-title" class="chart"><title id="mc-title">Monthly catch (bars, tonnes) and CPUE (line, kg per fisher-hour)</title>"#
+    );
+    for i in 0..=4 {
+        let y = top + ph - ph * i as f64 / 4.0;
+        let _ = write!(
+            s,
+            r##"<line x1="{left}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" fill="#1f5f8b">{}</text><text x="{:.1}" y="{:.1}" font-size="11" fill="#b3541e">{}</text>"##,
+            left + pw,
+            left - 6.0,
+            y + 4.0,
+            trim(max_t * i as f64 / 4.0),
+            left + pw + 6.0,
+            y + 4.0,
+            trim(max_c * i as f64 / 4.0)
+        );
+    }
+    let mut points = Vec::new();
+    for (i, (label, kg, cpue)) in months.iter().enumerate() {
+        let x = left + slot * i as f64;
+        let bh = ph * (kg / 1000.0) / max_t;
+        let _ = write!(
+            s,
+            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#1f5f8b"><title>{}: {:.2} t, CPUE {:.3}</title></rect>"##,
+            x + slot * 0.15,
+            top + ph - bh,
+            slot * 0.7,
+            bh,
+            esc(label),
+            kg / 1000.0,
+            cpue
+        );
+        points.push(format!(
+            "{:.1},{:.1}",
+            x + slot / 2.0,
+            top + ph - ph * cpue / max_c
+        ));
+        if months.len() <= 12 || i % 3 == 0 {
+            let _ = write!(
+                s,
+                r##"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#333">{}</text>"##,
+                x + slot / 2.0,
+                h - bottom + 14.0,
+                esc(label)
+            );
+        }
+    }
+    if !points.is_empty() {
+        let _ = write!(
+            s,
+            r##"<polyline points="{}" fill="none" stroke="#b3541e" stroke-width="2"/>"##,
+            points.join(" ")
+        );
+        for p in &points {
+            let (x, y) = p.split_once(',').unwrap_or(("0", "0"));
+            let _ = write!(s, r##"<circle cx="{x}" cy="{y}" r="3" fill="#b3541e"/>"##);
+        }
+    }
+    let _ = write!(
+        s,
+        r##"<text x="4" y="{:.1}" font-size="11" fill="#1f5f8b">t</text><text x="{:.1}" y="{:.1}" font-size="11" fill="#b3541e">kg/fh</text></svg>"##,
+        top + 4.0,
+        w - 40.0,
+        top + 4.0
+    );
+    s
+}
+
+/// Horizontal bars of catch by species: `(name, kg)`, largest first, with their share.
+pub fn species_bars(items: &[(String, f64)]) -> String {
+    let total: f64 = items.iter().map(|i| i.1).sum();
+    let row = 22.0;
+    let (w, label_w) = (520.0, 190.0);
+    let h = row * items.len() as f64 + 8.0;
+    let max = items.iter().map(|i| i.1).fold(0.0, f64::max).max(1e-9);
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="sp-title" class="chart"><title id="sp-title">Species composition by weight</title>"#
+    );
+    for (i, (name, kg)) in items.iter().enumerate() {
+        let y = 4.0 + row * i as f64;
+        let bw = (w - label_w - 70.0) * kg / max;
+        let share = if total > 0.0 { 100.0 * kg / total } else { 0.0 };
+        let _ = write!(
+            s,
+            r##"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="end" fill="#333">{}</text><rect x="{label_w}" y="{:.1}" width="{bw:.1}" height="{:.1}" fill="#3a7d44"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#333">{share:.1}%</text>"##,
+            label_w - 6.0,
+            y + 15.0,
+            esc(name),
+            y + 3.0,
+            row - 6.0,
+            label_w + bw + 4.0,
+            y + 15.0
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// A shape of a map: name, polygons → rings → (lon, lat), the value that shades it (none:
+/// grey), and the tooltip's label.
+pub type MapShape = (String, Vec<Vec<Vec<(f64, f64)>>>, Option<f64>, String);
+
+/// Map of `shapes` (name, polygons of (lon, lat) rings) shaded by `value` (darker = more),
+/// each with a tooltip `label`. An equirectangular projection scaled by cos(latitude).
+pub fn choropleth(shapes: &[MapShape]) -> String {
+    let pts = shapes.iter().flat_map(|s| s.1.iter().flatten().flatten());
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for &(x, y) in pts {
+        x0 = x0.min(x);
+        x1 = x1.max(x);
+        y0 = y0.min(y);
+        y1 = y1.max(y);
+    }
+    if x0 > x1 {
+        return String::new();
+    }
+    let k = ((y0 + y1) / 2.0).to_radians().cos();
+    let w = 720.0;
+    let scale = w / ((x1 - x0) * k).max(1e-9);
+    let h = (y1 - y0) * scale + 2.0;
+    let max = shapes.iter().filter_map(|s| s.2).fold(0.0, f64::max);
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0}" role="img" aria-labelledby="map-title" class="map"><title id="map-title">Municipalities shaded by catch</title>"#
+    );
+    for (name, polygons, value, label) in shapes {
+        let fill = match value {
+            Some(v) if max > 0.0 && *v > 0.0 => {
+                let t = (v / max).sqrt();
+                let (r, g, b) = (
+                    (222.0 - 190.0 * t) as u8,
+                    (235.0 - 140.0 * t) as u8,
+                    (247.0 - 100.0 * t) as u8,
+                );
+                format!("#{r:02x}{g:02x}{b:02x}")
+            }
+            _ => "#eeeeee".to_string(),
+        };
+        let mut d = String::new();
+        for ring in polygons.iter().flatten() {
+            for (i, &(x, y)) in ring.iter().enumerate() {
+                let px = (x - x0) * k * scale;
+                let py = (y1 - y) * scale + 1.0;
+                let _ = write!(d, "{}{px:.1},{py:.1}", if i == 0 { "M" } else { "L" });
+            }
+            d.push('Z');
+        }
+        let _ = write!(
+            s,
+            r##"<path d="{d}" fill="{fill}" stroke="#555" stroke-width="0.6" fill-rule="evenodd"><title>{}: {}</title></path>"##,
+            esc(name),
+            esc(label)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+fn trim(v: f64) -> String {
+    if v >= 100.0 || v == v.trunc() {
+        format!("{v:.0}")
+    } else if v >= 1.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_in_every_chart() {
+        let s = species_bars(&[("<script>".into(), 2.0), ("b&c".into(), 1.0)]);
+        assert!(s.contains("&lt;script&gt;") && !s.contains("<script>"));
+        assert!(s.contains("b&amp;c"));
+        assert!(s.contains("66.7%"));
+        let c = monthly_chart(&[("2020-01\"".into(), 1500.0, 0.5)]);
+        assert!(c.contains("2020-01&quot;"));
+        assert!(c.starts_with("<svg") && c.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn the_map_draws_one_path_per_shape_and_shades_by_value() {
+        let sq = vec![vec![vec![
+            (125.0, -8.0),
+            (126.0, -8.0),
+            (126.0, -9.0),
+            (125.0, -8.0),
+        ]]];
+        let m = choropleth(&[
+            ("A".into(), sq.clone(), Some(10.0), "10 t".into()),
+            ("B".into(), sq, None, "no data".into()),
+        ]);
+        assert_eq!(m.matches("<path").count(), 2);
+        assert!(m.contains("#eeeeee"));
+        assert!(choropleth(&[]).is_empty());
+    }
+
+    #[test]
+    fn axes_end_on_round_numbers() {
+        assert_eq!(nice_max(7.3), 10.0);
+        assert_eq!(nice_max(13.0), 20.0);
+        assert_eq!(nice_max(0.0), 1.0);
+        assert_eq!(nice_max(420.0), 500.0);
+    }
+}

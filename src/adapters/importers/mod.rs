@@ -1,0 +1,7 @@
+//! Anti-corruption layers for outside formats: each reads a source's files and hands the
+//! application domain objects and the rows it could not read.
+
+pub mod csv_fields;
+pub mod peskaas;
+pub mod run;
+pub mod synthetic;

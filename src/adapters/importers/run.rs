@@ -1,0 +1,42 @@
+//! Wiring of an import from files to the database, shared by the CLI, the demo and tests.
+
+use std::path::Path;
+
+use super::peskaas::{self, SourceFileError};
+use crate::adapters::persistence::{PgPool, diesel_import::DieselImportUnitOfWork};
+use crate::application::landings::import_landings::{
+    ImportContext, ImportError, ImportReport, import_landings,
+};
+
+/// Why an import from files failed; nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportFilesError {
+    /// A file-level fault.
+    #[error(transparent)]
+    File(#[from] SourceFileError),
+    /// The database failed.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+}
+
+/// Reads the PeskAAS-format directory `dir` and imports it under `source`, as `started_by`.
+///
+/// # Errors
+/// [`ImportFilesError`] for a file-level fault (before anything is written) or a database
+/// failure (rolled back).
+pub fn import_peskaas_dir(
+    pool: &PgPool,
+    dir: &Path,
+    source: &str,
+    started_by: &str,
+) -> Result<ImportReport, ImportFilesError> {
+    let started_at = chrono::Utc::now();
+    let batch = peskaas::read_dir(dir, source)?;
+    let uow = DieselImportUnitOfWork::new(pool.clone());
+    let ctx = ImportContext {
+        started_by: started_by.to_string(),
+        started_at,
+        today: started_at.date_naive(),
+    };
+    Ok(import_landings(&uow, &batch, &ctx)?)
+}

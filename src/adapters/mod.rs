@@ -1,0 +1,7 @@
+//! Adapters: the outside world behind the ports (PostgreSQL, HTTP, source files, hashing).
+
+pub mod config;
+pub mod http;
+pub mod importers;
+pub mod persistence;
+pub mod security;

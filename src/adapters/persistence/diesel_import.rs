@@ -1,0 +1,529 @@
+//! The import's unit of work over diesel: one PostgreSQL transaction, bulk writes with COPY.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::schema::{geography as g, landings as l};
+use super::{PgPool, store_err};
+use crate::application::StoreError;
+use crate::application::landings::ports::{
+    AssessedLanding, ImportRecord, ImportTransaction, ImportUnitOfWork, RejectedRow,
+};
+use crate::domain::geography::Jurisdiction;
+use crate::domain::landings::{BoatType, FisherHours, MonthlySummaryRow, Species, SummaryInput};
+use crate::domain::shared::Kilograms;
+
+/// The import's unit of work on a pool.
+pub struct DieselImportUnitOfWork {
+    pool: PgPool,
+}
+
+impl DieselImportUnitOfWork {
+    /// A unit of work taking its connection from `pool`.
+    pub fn new(pool: PgPool) -> Self {
+        DieselImportUnitOfWork { pool }
+    }
+}
+
+enum TxError {
+    Diesel(diesel::result::Error),
+    Store(StoreError),
+}
+
+impl From<diesel::result::Error> for TxError {
+    fn from(e: diesel::result::Error) -> Self {
+        TxError::Diesel(e)
+    }
+}
+
+impl ImportUnitOfWork for DieselImportUnitOfWork {
+    fn run(
+        &self,
+        work: &mut dyn FnMut(&mut dyn ImportTransaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.pool.get().map_err(store_err)?;
+        let result = conn.transaction::<(), TxError, _>(|conn| {
+            let mut tx = DieselImportTx { conn };
+            work(&mut tx).map_err(TxError::Store)
+        });
+        match result {
+            Ok(()) => Ok(()),
+            Err(TxError::Diesel(e)) => Err(store_err(e)),
+            Err(TxError::Store(e)) => Err(e),
+        }
+    }
+}
+
+struct DieselImportTx<'c> {
+    conn: &'c mut PgConnection,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = g::jurisdictions)]
+struct NewJurisdiction {
+    id: Uuid,
+    parent_id: Option<Uuid>,
+    path: String,
+    name: String,
+    kind: String,
+    source_code: Option<String>,
+    boundary: Option<serde_json::Value>,
+}
+
+#[derive(Insertable, Clone)]
+#[diesel(table_name = l::surveyed_landings, treat_none_as_default_value = false)]
+struct NewLanding {
+    id: Uuid,
+    source: String,
+    source_id: i64,
+    fingerprint: String,
+    import_id: Uuid,
+    landing_date: Option<NaiveDate>,
+    site_code: String,
+    site_path: String,
+    municipality: Option<String>,
+    habitat_code: Option<i16>,
+    boat_code: Option<i16>,
+    gear_code: Option<i16>,
+    has_tracker: Option<bool>,
+    imei: Option<String>,
+    mesh_inches: Option<f64>,
+    hours_at_sea: Option<f64>,
+    men: Option<i32>,
+    women: Option<i32>,
+    children: Option<i32>,
+    fishers: Option<f64>,
+    fisher_hours: Option<f64>,
+    catch_value_usd: Option<f64>,
+    rank: Option<i16>,
+    boats_landing: Option<i32>,
+    gleaners: Option<i32>,
+    source_flag: Option<i16>,
+    note: Option<String>,
+    rule_set: String,
+    is_valid: bool,
+    counts_in_summaries: bool,
+    effort_fisher_hours: Option<f64>,
+    repaired_hours_at_sea: Option<f64>,
+    summary_habitat_code: Option<i16>,
+    catch_kg: f64,
+    error_count: i32,
+    warning_count: i32,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = l::catch_lines, treat_none_as_default_value = false)]
+struct NewCatchLine {
+    landing_id: Uuid,
+    line_no: i32,
+    species_code: Option<i32>,
+    length_cm: Option<f64>,
+    fish_count: Option<f64>,
+    weight_g: Option<f64>,
+    catch_use: Option<String>,
+    source_flag: Option<i16>,
+    note: Option<String>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = l::quality_flags, treat_none_as_default_value = false)]
+struct NewFlag {
+    landing_id: Uuid,
+    seq: i32,
+    rule_set: String,
+    code: String,
+    severity: String,
+    reason: String,
+    values: serde_json::Value,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = l::rejected_rows)]
+struct NewRejected<'a> {
+    import_id: Uuid,
+    file: &'a str,
+    line: i64,
+    column_name: Option<&'a str>,
+    reason: &'a str,
+    raw: &'a str,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = l::monthly_summaries, treat_none_as_default_value = false)]
+struct NewSummary {
+    scope: String,
+    municipality: Option<String>,
+    boat_type: Option<String>,
+    month: NaiveDate,
+    landings: i32,
+    fishing_days: i32,
+    effort_fisher_hours: f64,
+    catch_kg: f64,
+    cpue: f64,
+    value_usd: f64,
+}
+
+/// Rows per multi-row INSERT (PostgreSQL allows 65,535 bind parameters per statement).
+const INSERT_CHUNK: usize = 1000;
+
+fn boundary_json(j: &Jurisdiction) -> Option<serde_json::Value> {
+    j.boundary
+        .as_ref()
+        .and_then(|b| serde_json::to_value(&b.0).ok())
+}
+
+impl ImportTransaction for DieselImportTx<'_> {
+    fn upsert_jurisdictions(&mut self, nodes: &[Jurisdiction]) -> Result<(u64, u64), StoreError> {
+        type Stored = (
+            Uuid,
+            String,
+            String,
+            Option<String>,
+            Option<serde_json::Value>,
+        );
+        let stored: Vec<Stored> = g::jurisdictions::table
+            .select((
+                g::jurisdictions::id,
+                g::jurisdictions::path,
+                g::jurisdictions::kind,
+                g::jurisdictions::source_code,
+                g::jurisdictions::boundary,
+            ))
+            .load(self.conn)
+            .map_err(store_err)?;
+        let mut ids: HashMap<String, Uuid> = stored.iter().map(|s| (s.1.clone(), s.0)).collect();
+        let by_path: HashMap<&str, &Stored> = stored.iter().map(|s| (s.1.as_str(), s)).collect();
+        let (mut written, mut unchanged) = (0, 0);
+        for j in nodes {
+            let boundary = boundary_json(j);
+            let parent_id = j.path.parent().and_then(|p| ids.get(p.as_str()).copied());
+            match by_path.get(j.path.as_str()) {
+                Some(s) if s.2 == j.kind.key() && s.3 == j.source_code && s.4 == boundary => {
+                    unchanged += 1;
+                }
+                Some(s) => {
+                    diesel::update(g::jurisdictions::table.find(s.0))
+                        .set((
+                            g::jurisdictions::kind.eq(j.kind.key()),
+                            g::jurisdictions::source_code.eq(&j.source_code),
+                            g::jurisdictions::boundary.eq(&boundary),
+                            g::jurisdictions::parent_id.eq(parent_id),
+                        ))
+                        .execute(self.conn)
+                        .map_err(store_err)?;
+                    written += 1;
+                }
+                None => {
+                    diesel::insert_into(g::jurisdictions::table)
+                        .values(NewJurisdiction {
+                            id: j.id,
+                            parent_id,
+                            path: j.path.to_string(),
+                            name: j.name().to_string(),
+                            kind: j.kind.key().to_string(),
+                            source_code: j.source_code.clone(),
+                            boundary,
+                        })
+                        .execute(self.conn)
+                        .map_err(store_err)?;
+                    ids.insert(j.path.to_string(), j.id);
+                    written += 1;
+                }
+            }
+        }
+        Ok((written, unchanged))
+    }
+
+    fn upsert_species(&mut self, species: &[Species]) -> Result<(u64, u64), StoreError> {
+        let stored: HashMap<i32, (String, String)> = l::species::table
+            .select((
+                l::species::code,
+                l::species::common_name,
+                l::species::tetum_name,
+            ))
+            .load::<(i32, String, String)>(self.conn)
+            .map_err(store_err)?
+            .into_iter()
+            .map(|(c, n, t)| (c, (n, t)))
+            .collect();
+        let (mut written, mut unchanged) = (0, 0);
+        for s in species {
+            if stored.get(&s.code) == Some(&(s.common_name.clone(), s.tetum_name.clone())) {
+                unchanged += 1;
+                continue;
+            }
+            diesel::insert_into(l::species::table)
+                .values((
+                    l::species::code.eq(s.code),
+                    l::species::common_name.eq(&s.common_name),
+                    l::species::tetum_name.eq(&s.tetum_name),
+                ))
+                .on_conflict(l::species::code)
+                .do_update()
+                .set((
+                    l::species::common_name.eq(&s.common_name),
+                    l::species::tetum_name.eq(&s.tetum_name),
+                ))
+                .execute(self.conn)
+                .map_err(store_err)?;
+            written += 1;
+        }
+        Ok((written, unchanged))
+    }
+
+    fn landing_fingerprints(&mut self, source: &str) -> Result<HashMap<i64, String>, StoreError> {
+        Ok(l::surveyed_landings::table
+            .filter(l::surveyed_landings::source.eq(source))
+            .select((
+                l::surveyed_landings::source_id,
+                l::surveyed_landings::fingerprint,
+            ))
+            .load::<(i64, String)>(self.conn)
+            .map_err(store_err)?
+            .into_iter()
+            .collect())
+    }
+
+    fn record_import(&mut self, r: &ImportRecord) -> Result<(), StoreError> {
+        let counts = serde_json::to_value(&r.counts).map_err(store_err)?;
+        diesel::insert_into(l::imports::table)
+            .values((
+                l::imports::id.eq(r.id),
+                l::imports::source.eq(&r.source),
+                l::imports::location.eq(&r.location),
+                l::imports::rule_set.eq(&r.rule_set),
+                l::imports::started_at.eq(r.started_at),
+                l::imports::finished_at.eq(r.finished_at),
+                l::imports::started_by.eq(&r.started_by),
+                l::imports::counts.eq(counts),
+            ))
+            .execute(self.conn)
+            .map_err(store_err)?;
+        Ok(())
+    }
+
+    fn replace_landings(
+        &mut self,
+        source: &str,
+        import_id: Uuid,
+        landings: &[AssessedLanding],
+    ) -> Result<(), StoreError> {
+        let ids: Vec<i64> = landings.iter().map(|a| a.landing.source_id).collect();
+        for chunk in ids.chunks(10_000) {
+            diesel::delete(
+                l::surveyed_landings::table
+                    .filter(l::surveyed_landings::source.eq(source))
+                    .filter(l::surveyed_landings::source_id.eq_any(chunk)),
+            )
+            .execute(self.conn)
+            .map_err(store_err)?;
+        }
+        let mut rows = Vec::with_capacity(landings.len());
+        let mut lines = Vec::new();
+        let mut flags = Vec::new();
+        for a in landings {
+            let x = &a.landing;
+            let s = &a.assessment;
+            let errors = s
+                .flags
+                .iter()
+                .filter(|f| f.severity.key() == "error")
+                .count();
+            rows.push(NewLanding {
+                id: x.id.0,
+                source: source.to_string(),
+                source_id: x.source_id,
+                fingerprint: a.fingerprint.clone(),
+                import_id,
+                landing_date: x.date,
+                site_code: x.site.code.clone(),
+                site_path: x.site.path.to_string(),
+                municipality: x.site.municipality.clone(),
+                habitat_code: x.habitat_code,
+                boat_code: x.boat_code,
+                gear_code: x.gear_code,
+                has_tracker: x.has_tracker,
+                imei: x.imei.clone(),
+                mesh_inches: x.mesh_inches,
+                hours_at_sea: x.hours_at_sea,
+                men: x.fishers.men,
+                women: x.fishers.women,
+                children: x.fishers.children,
+                fishers: x.fishers.total,
+                fisher_hours: x.fisher_hours,
+                catch_value_usd: x.catch_value_usd,
+                rank: x.rank,
+                boats_landing: x.boats_landing,
+                gleaners: x.gleaners,
+                source_flag: x.source_flag,
+                note: x.note.clone(),
+                rule_set: s.rule_set.clone(),
+                is_valid: s.is_valid(),
+                counts_in_summaries: s.counts_in_summaries(),
+                effort_fisher_hours: s.effort.map(FisherHours::value),
+                repaired_hours_at_sea: s.hours_at_sea,
+                summary_habitat_code: s.summary_habitat_code,
+                catch_kg: s.catch.value(),
+                error_count: errors as i32,
+                warning_count: (s.flags.len() - errors) as i32,
+            });
+            for (i, c) in x.catch_lines.iter().enumerate() {
+                lines.push(NewCatchLine {
+                    landing_id: x.id.0,
+                    line_no: i as i32 + 1,
+                    species_code: c.species_code,
+                    length_cm: c.length_cm,
+                    fish_count: c.count,
+                    weight_g: c.weight_g,
+                    catch_use: c.catch_use.map(|u| u.key().to_string()),
+                    source_flag: c.source_flag,
+                    note: c.note.clone(),
+                });
+            }
+            for (i, f) in s.flags.iter().enumerate() {
+                let values: serde_json::Map<String, serde_json::Value> = f
+                    .values
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                    .collect();
+                flags.push(NewFlag {
+                    landing_id: x.id.0,
+                    seq: i as i32 + 1,
+                    rule_set: s.rule_set.clone(),
+                    code: f.code.clone(),
+                    severity: f.severity.key().to_string(),
+                    reason: f.reason.clone(),
+                    values: serde_json::Value::Object(values),
+                });
+            }
+        }
+        diesel::copy_from(l::surveyed_landings::table)
+            .from_insertable(rows)
+            .execute(self.conn)
+            .map_err(store_err)?;
+        diesel::copy_from(l::catch_lines::table)
+            .from_insertable(lines)
+            .execute(self.conn)
+            .map_err(store_err)?;
+        diesel::copy_from(l::quality_flags::table)
+            .from_insertable(flags)
+            .execute(self.conn)
+            .map_err(store_err)?;
+        Ok(())
+    }
+
+    fn record_rejections(
+        &mut self,
+        import_id: Uuid,
+        rows: &[RejectedRow],
+    ) -> Result<(), StoreError> {
+        for chunk in rows.chunks(INSERT_CHUNK) {
+            let values: Vec<NewRejected> = chunk
+                .iter()
+                .map(|r| NewRejected {
+                    import_id,
+                    file: &r.file,
+                    line: r.line as i64,
+                    column_name: r.column.as_deref(),
+                    reason: &r.reason,
+                    raw: &r.raw,
+                })
+                .collect();
+            diesel::insert_into(l::rejected_rows::table)
+                .values(values)
+                .execute(self.conn)
+                .map_err(store_err)?;
+        }
+        Ok(())
+    }
+
+    fn summary_inputs(&mut self) -> Result<Vec<SummaryInput>, StoreError> {
+        use l::surveyed_landings as s;
+        type Row = (
+            Option<NaiveDate>,
+            Option<String>,
+            Option<i16>,
+            Option<f64>,
+            f64,
+            Option<f64>,
+        );
+        let rows: Vec<Row> = s::table
+            .filter(s::counts_in_summaries.eq(true))
+            .select((
+                s::landing_date,
+                s::municipality,
+                s::boat_code,
+                s::effort_fisher_hours,
+                s::catch_kg,
+                s::catch_value_usd,
+            ))
+            .load(self.conn)
+            .map_err(store_err)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(date, muni, boat, effort, catch, value)| {
+                Some(SummaryInput {
+                    date: date?,
+                    municipality: muni?,
+                    boat_type: BoatType::from_code(boat?.into()).ok()?,
+                    effort: FisherHours::new(effort?).ok()?,
+                    catch: Kilograms::new(catch).ok()?,
+                    value_usd: value,
+                })
+            })
+            .collect())
+    }
+
+    fn replace_read_models(&mut self, rows: &[MonthlySummaryRow]) -> Result<(), StoreError> {
+        use crate::domain::landings::SummaryScope;
+        diesel::delete(l::monthly_summaries::table)
+            .execute(self.conn)
+            .map_err(store_err)?;
+        let values: Vec<NewSummary> = rows
+            .iter()
+            .map(|r| NewSummary {
+                scope: r.scope.kind().to_string(),
+                municipality: match &r.scope {
+                    SummaryScope::Municipality(m) => Some(m.clone()),
+                    _ => None,
+                },
+                boat_type: match &r.scope {
+                    SummaryScope::BoatType(b) => Some(b.key().to_string()),
+                    _ => None,
+                },
+                month: r.month.first_day(),
+                landings: r.landings as i32,
+                fishing_days: r.fishing_days as i32,
+                effort_fisher_hours: r.effort.value(),
+                catch_kg: r.catch.value(),
+                cpue: r.cpue.value(),
+                value_usd: r.value_usd,
+            })
+            .collect();
+        for chunk in values.chunks(INSERT_CHUNK) {
+            diesel::insert_into(l::monthly_summaries::table)
+                .values(chunk)
+                .execute(self.conn)
+                .map_err(store_err)?;
+        }
+        diesel::sql_query("DELETE FROM landings.monthly_species_catch")
+            .execute(self.conn)
+            .map_err(store_err)?;
+        diesel::sql_query(
+            "INSERT INTO landings.monthly_species_catch (municipality, month, species_code, catch_kg)
+             SELECT s.municipality, date_trunc('month', s.landing_date)::date, c.species_code,
+                    sum(c.weight_g) / 1000.0
+             FROM landings.catch_lines c
+             JOIN landings.surveyed_landings s ON s.id = c.landing_id
+             WHERE s.counts_in_summaries AND c.species_code IS NOT NULL AND c.weight_g IS NOT NULL
+             GROUP BY 1, 2, 3",
+        )
+        .execute(self.conn)
+        .map_err(store_err)?;
+        Ok(())
+    }
+}

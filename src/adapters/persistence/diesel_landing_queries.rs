@@ -1,0 +1,814 @@
+//! Read-side queries of the landings context over diesel. Every query filters by the
+//! caller's access scope on the stored jurisdiction paths.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::dsl::sql;
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Date, Double, Int8, Text};
+use uuid::Uuid;
+
+use super::schema::landings as l;
+use super::{PgPool, PgPooled, store_err};
+use crate::application::StoreError;
+use crate::application::landings::ports::{
+    FlagCount, ImportRecord, LandingDetail, LandingFilter, LandingListItem, LandingQueries,
+    MonthFigures, MunicipalityShape, Page, RejectedRow, SpeciesCatch, TableCounts,
+};
+use crate::domain::landings::{
+    Assessment, BoatType, CatchLine, CatchUse, Cpue, FisherHours, Fishers, LandingId,
+    LandingSiteRef, MonthlySummaryRow, QualityFlag, Severity, SummaryScope, SurveyedLanding,
+};
+use crate::domain::shared::{AccessScope, JurisdictionPath, Kilograms, Period};
+
+/// Landing queries over a pool.
+pub struct DieselLandingQueries {
+    pool: PgPool,
+}
+
+impl DieselLandingQueries {
+    /// Queries on `pool`.
+    pub fn new(pool: PgPool) -> Self {
+        DieselLandingQueries { pool }
+    }
+
+    fn conn(&self) -> Result<PgPooled, StoreError> {
+        self.pool.get().map_err(store_err)
+    }
+}
+
+/// The scope's paths as `LIKE` prefixes (`Timor-Leste/Atauro/%`) and exact paths.
+fn scope_patterns(scope: &AccessScope) -> (Vec<String>, Vec<String>) {
+    let exact: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
+    let prefixes = exact
+        .iter()
+        .map(|p| {
+            format!(
+                "{}/%",
+                p.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        })
+        .collect();
+    (prefixes, exact)
+}
+
+/// True when the scope covers a whole country (depth-1 path): national rows are visible.
+fn sees_nation(scope: &AccessScope) -> bool {
+    scope.paths().iter().any(|p| p.depth() == 1)
+}
+
+/// Municipality names visible to the scope: those whose path `Country/Name` it covers.
+fn visible_municipality(scope: &AccessScope, country: &str, name: &str) -> bool {
+    JurisdictionPath::root(country)
+        .and_then(|c| c.child(name))
+        .is_ok_and(|p| scope.covers(&p))
+}
+
+fn site_in_scope(
+    scope: &AccessScope,
+) -> Box<dyn BoxableExpression<l::surveyed_landings::table, Pg, SqlType = Bool>> {
+    let (prefixes, exact) = scope_patterns(scope);
+    Box::new(
+        sql::<Bool>("(landings.surveyed_landings.site_path = ANY(")
+            .bind::<diesel::sql_types::Array<Text>, _>(exact)
+            .sql(") OR landings.surveyed_landings.site_path LIKE ANY(")
+            .bind::<diesel::sql_types::Array<Text>, _>(prefixes)
+            .sql("))"),
+    )
+}
+
+#[derive(QueryableByName)]
+struct FigRow {
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Date)]
+    month: NaiveDate,
+    #[diesel(sql_type = Int8)]
+    landings: i64,
+    #[diesel(sql_type = Int8)]
+    fishing_days: i64,
+    #[diesel(sql_type = Double)]
+    effort: f64,
+    #[diesel(sql_type = Double)]
+    catch_kg: f64,
+    #[diesel(sql_type = Double)]
+    value_usd: f64,
+}
+
+impl FigRow {
+    fn figures(&self) -> MonthFigures {
+        MonthFigures {
+            month: self.month,
+            landings: self.landings,
+            fishing_days: self.fishing_days,
+            effort: self.effort,
+            catch_kg: self.catch_kg,
+            value_usd: self.value_usd,
+        }
+    }
+}
+
+/// The single country of the stored jurisdiction tree's municipalities, by name.
+fn municipality_countries(c: &mut PgPooled) -> Result<HashMap<String, String>, StoreError> {
+    #[derive(QueryableByName)]
+    struct R {
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = Text)]
+        path: String,
+    }
+    let rows: Vec<R> = diesel::sql_query(
+        "SELECT name, path FROM geography.v1_jurisdictions WHERE kind = 'municipality'",
+    )
+    .load(c)
+    .map_err(store_err)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let country = r.path.split('/').next().unwrap_or_default().to_string();
+            (r.name, country)
+        })
+        .collect())
+}
+
+impl DieselLandingQueries {
+    fn visible_municipalities(
+        &self,
+        c: &mut PgPooled,
+        scope: &AccessScope,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(municipality_countries(c)?
+            .into_iter()
+            .filter(|(name, country)| visible_municipality(scope, country, name))
+            .map(|(name, _)| name)
+            .collect())
+    }
+}
+
+impl LandingQueries for DieselLandingQueries {
+    fn list_landings(
+        &self,
+        scope: &AccessScope,
+        f: &LandingFilter,
+        page: i64,
+        per_page: i64,
+    ) -> Result<Page<LandingListItem>, StoreError> {
+        use l::surveyed_landings as s;
+        let mut c = self.conn()?;
+        let build = || {
+            let mut q = s::table.filter(site_in_scope(scope)).into_boxed::<Pg>();
+            if let Some(d) = f.from {
+                q = q.filter(s::landing_date.ge(d));
+            }
+            if let Some(d) = f.to {
+                q = q.filter(s::landing_date.le(d));
+            }
+            if let Some(m) = &f.municipality {
+                q = q.filter(s::municipality.eq(m.clone()));
+            }
+            if let Some(site) = &f.site {
+                q = q.filter(s::site_code.eq(site.clone()));
+            }
+            if let Some(g) = f.gear {
+                q = q.filter(s::gear_code.eq(g));
+            }
+            if let Some(h) = f.habitat {
+                q = q.filter(s::habitat_code.eq(h));
+            }
+            if let Some(b) = f.boat {
+                q = q.filter(s::boat_code.eq(b));
+            }
+            if f.flagged_only {
+                q = q.filter(s::error_count.gt(0).or(s::warning_count.gt(0)));
+            }
+            if let Some(code) = &f.flag_code {
+                q = q.filter(
+                    s::id.eq_any(
+                        l::quality_flags::table
+                            .filter(l::quality_flags::code.eq(code.clone()))
+                            .select(l::quality_flags::landing_id),
+                    ),
+                );
+            }
+            q
+        };
+        let total: i64 = build().count().get_result(&mut c).map_err(store_err)?;
+        let page = page.max(1);
+        type Row = (
+            Uuid,
+            i64,
+            Option<NaiveDate>,
+            String,
+            Option<String>,
+            Option<i16>,
+            Option<i16>,
+            Option<i16>,
+            Option<f64>,
+            f64,
+            i32,
+            i32,
+        );
+        let rows: Vec<Row> = build()
+            .order((s::landing_date.desc().nulls_last(), s::source_id.desc()))
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+            .select((
+                s::id,
+                s::source_id,
+                s::landing_date,
+                s::site_path,
+                s::municipality,
+                s::boat_code,
+                s::gear_code,
+                s::habitat_code,
+                s::effort_fisher_hours,
+                s::catch_kg,
+                s::error_count,
+                s::warning_count,
+            ))
+            .load(&mut c)
+            .map_err(store_err)?;
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(|r| LandingListItem {
+                    id: r.0,
+                    source_id: r.1,
+                    date: r.2,
+                    site_path: r.3,
+                    municipality: r.4,
+                    boat_code: r.5,
+                    gear_code: r.6,
+                    habitat_code: r.7,
+                    effort: r.8,
+                    catch_kg: r.9,
+                    errors: r.10,
+                    warnings: r.11,
+                })
+                .collect(),
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    fn landing(&self, scope: &AccessScope, id: Uuid) -> Result<Option<LandingDetail>, StoreError> {
+        use l::surveyed_landings as s;
+        let mut c = self.conn()?;
+        #[derive(Queryable)]
+        struct Row {
+            id: Uuid,
+            source_id: i64,
+            import_id: Uuid,
+            landing_date: Option<NaiveDate>,
+            site_code: String,
+            site_path: String,
+            municipality: Option<String>,
+            habitat_code: Option<i16>,
+            boat_code: Option<i16>,
+            gear_code: Option<i16>,
+            has_tracker: Option<bool>,
+            imei: Option<String>,
+            mesh_inches: Option<f64>,
+            hours_at_sea: Option<f64>,
+            men: Option<i32>,
+            women: Option<i32>,
+            children: Option<i32>,
+            fishers: Option<f64>,
+            fisher_hours: Option<f64>,
+            catch_value_usd: Option<f64>,
+            rank: Option<i16>,
+            boats_landing: Option<i32>,
+            gleaners: Option<i32>,
+            source_flag: Option<i16>,
+            note: Option<String>,
+            rule_set: String,
+            counts_in_summaries: bool,
+            effort_fisher_hours: Option<f64>,
+            repaired_hours_at_sea: Option<f64>,
+            summary_habitat_code: Option<i16>,
+            catch_kg: f64,
+        }
+        let row: Option<Row> = s::table
+            .filter(s::id.eq(id))
+            .filter(site_in_scope(scope))
+            .select((
+                s::id,
+                s::source_id,
+                s::import_id,
+                s::landing_date,
+                s::site_code,
+                s::site_path,
+                s::municipality,
+                s::habitat_code,
+                s::boat_code,
+                s::gear_code,
+                s::has_tracker,
+                s::imei,
+                s::mesh_inches,
+                s::hours_at_sea,
+                s::men,
+                s::women,
+                s::children,
+                s::fishers,
+                s::fisher_hours,
+                s::catch_value_usd,
+                s::rank,
+                s::boats_landing,
+                s::gleaners,
+                s::source_flag,
+                s::note,
+                s::rule_set,
+                s::counts_in_summaries,
+                s::effort_fisher_hours,
+                s::repaired_hours_at_sea,
+                s::summary_habitat_code,
+                s::catch_kg,
+            ))
+            .first(&mut c)
+            .optional()
+            .map_err(store_err)?;
+        let Some(r) = row else { return Ok(None) };
+        type LineRow = (
+            Option<i32>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<String>,
+            Option<i16>,
+            Option<String>,
+        );
+        let lines: Vec<LineRow> = l::catch_lines::table
+            .filter(l::catch_lines::landing_id.eq(id))
+            .order(l::catch_lines::line_no)
+            .select((
+                l::catch_lines::species_code,
+                l::catch_lines::length_cm,
+                l::catch_lines::fish_count,
+                l::catch_lines::weight_g,
+                l::catch_lines::catch_use,
+                l::catch_lines::source_flag,
+                l::catch_lines::note,
+            ))
+            .load(&mut c)
+            .map_err(store_err)?;
+        let flags: Vec<(String, String, String, serde_json::Value)> = l::quality_flags::table
+            .filter(l::quality_flags::landing_id.eq(id))
+            .order(l::quality_flags::seq)
+            .select((
+                l::quality_flags::code,
+                l::quality_flags::severity,
+                l::quality_flags::reason,
+                l::quality_flags::values,
+            ))
+            .load(&mut c)
+            .map_err(store_err)?;
+        let codes: Vec<i32> = lines.iter().filter_map(|l| l.0).collect();
+        let species_names: HashMap<i32, String> = l::species::table
+            .filter(l::species::code.eq_any(codes))
+            .select((
+                l::species::code,
+                l::species::common_name,
+                l::species::tetum_name,
+            ))
+            .load::<(i32, String, String)>(&mut c)
+            .map_err(store_err)?
+            .into_iter()
+            .map(|(code, en, tet)| (code, if en.is_empty() { tet } else { en }))
+            .collect();
+        let path = JurisdictionPath::parse(&r.site_path).map_err(store_err)?;
+        let landing = SurveyedLanding {
+            id: LandingId(r.id),
+            source_id: r.source_id,
+            date: r.landing_date,
+            site: LandingSiteRef {
+                code: r.site_code,
+                path,
+                municipality: r.municipality,
+            },
+            habitat_code: r.habitat_code,
+            boat_code: r.boat_code,
+            gear_code: r.gear_code,
+            has_tracker: r.has_tracker,
+            imei: r.imei,
+            mesh_inches: r.mesh_inches,
+            hours_at_sea: r.hours_at_sea,
+            fishers: Fishers {
+                men: r.men,
+                women: r.women,
+                children: r.children,
+                total: r.fishers,
+            },
+            fisher_hours: r.fisher_hours,
+            catch_value_usd: r.catch_value_usd,
+            rank: r.rank,
+            boats_landing: r.boats_landing,
+            gleaners: r.gleaners,
+            source_flag: r.source_flag,
+            note: r.note,
+            catch_lines: lines
+                .into_iter()
+                .map(|x| CatchLine {
+                    species_code: x.0,
+                    length_cm: x.1,
+                    count: x.2,
+                    weight_g: x.3,
+                    catch_use: x.4.as_deref().and_then(|u| CatchUse::parse(u).ok()),
+                    source_flag: x.5,
+                    note: x.6,
+                })
+                .collect(),
+        };
+        let assessment = Assessment {
+            rule_set: r.rule_set,
+            flags: flags
+                .into_iter()
+                .map(|(code, sev, reason, values)| QualityFlag {
+                    code,
+                    severity: Severity::from_key(&sev).unwrap_or(Severity::Error),
+                    reason,
+                    values: values
+                        .as_object()
+                        .map(|o| {
+                            o.iter()
+                                .map(|(k, v)| {
+                                    (k.clone(), v.as_str().unwrap_or_default().to_string())
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            hours_at_sea: r.repaired_hours_at_sea,
+            effort: r.effort_fisher_hours.and_then(|e| FisherHours::new(e).ok()),
+            summary_habitat_code: r.summary_habitat_code,
+            catch: Kilograms::new(r.catch_kg).unwrap_or(Kilograms::ZERO),
+            summary_boat_type: r
+                .boat_code
+                .and_then(|b| BoatType::from_code(b.into()).ok())
+                .filter(|b| *b != BoatType::Shore),
+        };
+        Ok(Some(LandingDetail {
+            landing,
+            assessment,
+            counts_in_summaries: r.counts_in_summaries,
+            import_id: r.import_id,
+            species_names,
+        }))
+    }
+
+    fn monthly_summary(
+        &self,
+        scope: &AccessScope,
+        kind: Option<&str>,
+    ) -> Result<Vec<MonthlySummaryRow>, StoreError> {
+        use l::monthly_summaries as m;
+        let mut c = self.conn()?;
+        let visible = self.visible_municipalities(&mut c, scope)?;
+        let nation = sees_nation(scope);
+        type Row = (
+            String,
+            Option<String>,
+            Option<String>,
+            NaiveDate,
+            i32,
+            i32,
+            f64,
+            f64,
+            f64,
+            f64,
+        );
+        let mut q = m::table.into_boxed::<Pg>();
+        if let Some(k) = kind {
+            q = q.filter(m::scope.eq(k.to_string()));
+        }
+        let rows: Vec<Row> = q
+            .select((
+                m::scope,
+                m::municipality,
+                m::boat_type,
+                m::month,
+                m::landings,
+                m::fishing_days,
+                m::effort_fisher_hours,
+                m::catch_kg,
+                m::cpue,
+                m::value_usd,
+            ))
+            .load(&mut c)
+            .map_err(store_err)?;
+        let mut out: Vec<MonthlySummaryRow> = rows
+            .into_iter()
+            .filter_map(|r| {
+                let scope_value = match (r.0.as_str(), r.1, r.2) {
+                    ("national", _, _) if nation => SummaryScope::National,
+                    ("municipality", Some(name), _) if visible.contains(&name) => {
+                        SummaryScope::Municipality(name)
+                    }
+                    ("boat_type", _, Some(b)) if nation => {
+                        SummaryScope::BoatType(BoatType::from_key(&b)?)
+                    }
+                    _ => return None,
+                };
+                let effort = FisherHours::new(r.6).ok()?;
+                let catch = Kilograms::new(r.7).ok()?;
+                Some(MonthlySummaryRow {
+                    scope: scope_value,
+                    month: Period::of(r.3),
+                    landings: r.4 as u32,
+                    fishing_days: r.5 as u32,
+                    cpue: Cpue::of_totals(catch, effort),
+                    effort,
+                    catch,
+                    value_usd: r.9,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.scope, a.month).cmp(&(&b.scope, b.month)));
+        Ok(out)
+    }
+
+    fn month_figures(
+        &self,
+        scope: &AccessScope,
+        municipality: Option<&str>,
+    ) -> Result<Vec<MonthFigures>, StoreError> {
+        let mut c = self.conn()?;
+        let visible = self.visible_municipalities(&mut c, scope)?;
+        let names: Vec<String> = match municipality {
+            Some(m) if visible.iter().any(|v| v == m) => vec![m.to_string()],
+            Some(_) => return Ok(Vec::new()),
+            None => visible,
+        };
+        let rows: Vec<FigRow> = diesel::sql_query(
+            "SELECT '' AS name, month, sum(landings)::int8 AS landings,
+                    sum(fishing_days)::int8 AS fishing_days,
+                    sum(effort_fisher_hours) AS effort, sum(catch_kg) AS catch_kg,
+                    sum(value_usd) AS value_usd
+             FROM landings.monthly_summaries
+             WHERE scope = 'municipality' AND municipality = ANY($1)
+             GROUP BY month ORDER BY month",
+        )
+        .bind::<diesel::sql_types::Array<Text>, _>(&names)
+        .load(&mut c)
+        .map_err(store_err)?;
+        // Fishing days of several municipalities are not additive: take them from the
+        // national rows when the whole nation is shown.
+        let national_days: HashMap<NaiveDate, i64> = if municipality.is_none() && sees_nation(scope)
+        {
+            l::monthly_summaries::table
+                .filter(l::monthly_summaries::scope.eq("national"))
+                .select((
+                    l::monthly_summaries::month,
+                    l::monthly_summaries::fishing_days,
+                ))
+                .load::<(NaiveDate, i32)>(&mut c)
+                .map_err(store_err)?
+                .into_iter()
+                .map(|(m, d)| (m, d.into()))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let mut f = r.figures();
+                if let Some(d) = national_days.get(&r.month) {
+                    f.fishing_days = *d;
+                }
+                f
+            })
+            .collect())
+    }
+
+    fn municipality_figures(
+        &self,
+        scope: &AccessScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(String, MonthFigures)>, StoreError> {
+        let mut c = self.conn()?;
+        let visible = self.visible_municipalities(&mut c, scope)?;
+        let rows: Vec<FigRow> = diesel::sql_query(
+            "SELECT municipality AS name, min(month) AS month, sum(landings)::int8 AS landings,
+                    sum(fishing_days)::int8 AS fishing_days,
+                    sum(effort_fisher_hours) AS effort, sum(catch_kg) AS catch_kg,
+                    sum(value_usd) AS value_usd
+             FROM landings.monthly_summaries
+             WHERE scope = 'municipality' AND municipality = ANY($1)
+               AND month BETWEEN $2 AND $3
+             GROUP BY municipality ORDER BY municipality",
+        )
+        .bind::<diesel::sql_types::Array<Text>, _>(&visible)
+        .bind::<Date, _>(from)
+        .bind::<Date, _>(to)
+        .load(&mut c)
+        .map_err(store_err)?;
+        Ok(rows.iter().map(|r| (r.name.clone(), r.figures())).collect())
+    }
+
+    fn species_catch(
+        &self,
+        scope: &AccessScope,
+        municipality: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<SpeciesCatch>, StoreError> {
+        let mut c = self.conn()?;
+        let visible = self.visible_municipalities(&mut c, scope)?;
+        let names: Vec<String> = match municipality {
+            Some(m) if visible.iter().any(|v| v == m) => vec![m.to_string()],
+            Some(_) => return Ok(Vec::new()),
+            None => visible,
+        };
+        #[derive(QueryableByName)]
+        struct R {
+            #[diesel(sql_type = diesel::sql_types::Int4)]
+            code: i32,
+            #[diesel(sql_type = Text)]
+            name: String,
+            #[diesel(sql_type = Double)]
+            catch_kg: f64,
+        }
+        let rows: Vec<R> = diesel::sql_query(
+            "SELECT m.species_code AS code,
+                    coalesce(nullif(sp.common_name, ''), nullif(sp.tetum_name, ''), 'Species ' || m.species_code) AS name,
+                    sum(m.catch_kg) AS catch_kg
+             FROM landings.monthly_species_catch m
+             LEFT JOIN landings.species sp ON sp.code = m.species_code
+             WHERE m.municipality = ANY($1) AND m.month BETWEEN $2 AND $3 AND m.species_code <> 0
+             GROUP BY 1, 2 HAVING sum(m.catch_kg) > 0 ORDER BY 3 DESC",
+        )
+        .bind::<diesel::sql_types::Array<Text>, _>(&names)
+        .bind::<Date, _>(from)
+        .bind::<Date, _>(to)
+        .load(&mut c)
+        .map_err(store_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| SpeciesCatch {
+                code: r.code,
+                name: r.name,
+                catch_kg: r.catch_kg,
+            })
+            .collect())
+    }
+
+    fn municipalities(&self, scope: &AccessScope) -> Result<Vec<MunicipalityShape>, StoreError> {
+        let mut c = self.conn()?;
+        #[derive(QueryableByName)]
+        struct R {
+            #[diesel(sql_type = Text)]
+            name: String,
+            #[diesel(sql_type = Text)]
+            path: String,
+            #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Jsonb>)]
+            boundary: Option<serde_json::Value>,
+        }
+        let rows: Vec<R> = diesel::sql_query(
+            "SELECT j.name, j.path, b.boundary
+             FROM geography.v1_jurisdictions j
+             LEFT JOIN geography.v1_boundaries b ON b.path = j.path
+             WHERE j.kind = 'municipality' ORDER BY j.name",
+        )
+        .load(&mut c)
+        .map_err(store_err)?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| scope.covers_str(&r.path))
+            .map(|r| MunicipalityShape {
+                name: r.name,
+                path: r.path,
+                polygons: r
+                    .boundary
+                    .and_then(|b| serde_json::from_value(b).ok())
+                    .unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    fn flag_counts(&self, scope: &AccessScope) -> Result<Vec<FlagCount>, StoreError> {
+        let mut c = self.conn()?;
+        let (prefixes, exact) = scope_patterns(scope);
+        #[derive(QueryableByName)]
+        struct R {
+            #[diesel(sql_type = Text)]
+            code: String,
+            #[diesel(sql_type = Text)]
+            severity: String,
+            #[diesel(sql_type = Int8)]
+            landings: i64,
+        }
+        let rows: Vec<R> = diesel::sql_query(
+            "SELECT f.code, f.severity, count(DISTINCT f.landing_id) AS landings
+             FROM landings.quality_flags f
+             JOIN landings.surveyed_landings s ON s.id = f.landing_id
+             WHERE (s.site_path = ANY($1) OR s.site_path LIKE ANY($2))
+             GROUP BY 1, 2 ORDER BY 3 DESC, 1",
+        )
+        .bind::<diesel::sql_types::Array<Text>, _>(exact)
+        .bind::<diesel::sql_types::Array<Text>, _>(prefixes)
+        .load(&mut c)
+        .map_err(store_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| FlagCount {
+                code: r.code,
+                severity: r.severity,
+                landings: r.landings,
+            })
+            .collect())
+    }
+
+    fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
+        use l::imports as i;
+        let mut c = self.conn()?;
+        type Row = (
+            Uuid,
+            String,
+            String,
+            String,
+            chrono::DateTime<chrono::Utc>,
+            chrono::DateTime<chrono::Utc>,
+            String,
+            serde_json::Value,
+        );
+        let rows: Vec<Row> = i::table
+            .order(i::started_at.desc())
+            .limit(200)
+            .select((
+                i::id,
+                i::source,
+                i::location,
+                i::rule_set,
+                i::started_at,
+                i::finished_at,
+                i::started_by,
+                i::counts,
+            ))
+            .load(&mut c)
+            .map_err(store_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ImportRecord {
+                id: r.0,
+                source: r.1,
+                location: r.2,
+                rule_set: r.3,
+                started_at: r.4,
+                finished_at: r.5,
+                started_by: r.6,
+                counts: serde_json::from_value::<Vec<TableCounts>>(r.7).unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    fn rejected_rows(&self, import_id: Uuid, limit: i64) -> Result<Vec<RejectedRow>, StoreError> {
+        use l::rejected_rows as r;
+        let mut c = self.conn()?;
+        let rows: Vec<(String, i64, Option<String>, String, String)> = r::table
+            .filter(r::import_id.eq(import_id))
+            .order((r::file, r::line))
+            .limit(limit)
+            .select((r::file, r::line, r::column_name, r::reason, r::raw))
+            .load(&mut c)
+            .map_err(store_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|x| RejectedRow {
+                file: x.0,
+                line: x.1 as u64,
+                column: x.2,
+                reason: x.3,
+                raw: x.4,
+            })
+            .collect())
+    }
+
+    fn sites(&self, scope: &AccessScope) -> Result<Vec<(String, String)>, StoreError> {
+        let mut c = self.conn()?;
+        #[derive(QueryableByName)]
+        struct R {
+            #[diesel(sql_type = Text)]
+            code: String,
+            #[diesel(sql_type = Text)]
+            path: String,
+        }
+        let rows: Vec<R> = diesel::sql_query(
+            "SELECT coalesce(source_code, name) AS code, path FROM geography.v1_jurisdictions
+             WHERE kind = 'landing_site' ORDER BY path",
+        )
+        .load(&mut c)
+        .map_err(store_err)?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| scope.covers_str(&r.path))
+            .map(|r| (r.code, r.path))
+            .collect())
+    }
+}

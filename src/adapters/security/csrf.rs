@@ -1,0 +1,123 @@
+//! CSRF protection: a synchronizer token bound to the session, checked on every
+//! state-changing request, plus an Origin check (OWASP CSRF Prevention Cheat Sheet).
+
+use actix_session::{Session, SessionExt};
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::Next;
+use actix_web::web::Bytes;
+use actix_web::{Error, HttpResponse};
+
+/// Session key of the token.
+pub const CSRF_KEY: &str = "csrf";
+/// Name of the hidden form field that carries the token.
+pub const CSRF_FIELD: &str = "csrf_token";
+/// Header that carries the token on JSON or multipart requests.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The session's CSRF token, created on first use (256 bits, hex).
+pub fn token(session: &Session) -> String {
+    if let Ok(Some(t)) = session.get::<String>(CSRF_KEY) {
+        return t;
+    }
+    let t = super::random_hex(32).unwrap_or_default();
+    if !t.is_empty() {
+        let _ = session.insert(CSRF_KEY, &t);
+    }
+    t
+}
+
+/// Replaces the session's token (at login, so a token seen before login is worthless).
+pub fn rotate(session: &Session) -> String {
+    session.remove(CSRF_KEY);
+    token(session)
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn origin_matches(req: &ServiceRequest) -> bool {
+    let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return true;
+    };
+    let host = req.connection_info().host().to_string();
+    origin
+        .split_once("://")
+        .map(|(_, rest)| rest.trim_end_matches('/') == host)
+        .unwrap_or(false)
+}
+
+/// Middleware: GET, HEAD and OPTIONS pass; any other method needs the session's token in
+/// the form field `csrf_token` (URL-encoded forms) or the header `X-CSRF-Token`, and an
+/// `Origin`, when sent, equal to the host. Otherwise 403, and the handler never runs.
+///
+/// # Errors
+/// The inner service's errors, or a failure to read the request body.
+pub async fn csrf_guard(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
+    }
+    let expected = req.get_session().get::<String>(CSRF_KEY).ok().flatten();
+    let mut given = req
+        .headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if given.is_none() && is_form {
+        let body = req.extract::<Bytes>().await?;
+        given = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
+            .ok()
+            .and_then(|pairs| {
+                pairs
+                    .into_iter()
+                    .find(|(k, _)| k == CSRF_FIELD)
+                    .map(|(_, v)| v)
+            });
+        let (_, mut payload) = actix_http::h1::Payload::create(true);
+        payload.unread_data(body);
+        req.set_payload(payload.into());
+    }
+    let ok = match (&expected, &given) {
+        (Some(e), Some(g)) => constant_time_eq(e.as_bytes(), g.as_bytes()),
+        _ => false,
+    } && origin_matches(&req);
+    if !ok {
+        tracing::warn!(path = %req.path(), "request refused: missing or invalid CSRF token");
+        let res = HttpResponse::Forbidden()
+            .content_type("text/plain; charset=utf-8")
+            .body("403 Forbidden: the form was missing its security token or it expired. Go back, reload the page and try again.");
+        return Ok(req.into_response(res).map_into_right_body());
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::constant_time_eq;
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

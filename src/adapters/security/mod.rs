@@ -1,0 +1,17 @@
+//! Security adapters: the argon2id password hasher, the PostgreSQL session store, CSRF
+//! tokens and the login guard.
+
+pub mod csrf;
+pub mod guard;
+pub mod hasher;
+pub mod session_store;
+
+/// `n` random bytes from the operating system, as lowercase hex (2n characters).
+///
+/// # Errors
+/// When the operating system's random source fails.
+pub fn random_hex(n: usize) -> Result<String, getrandom::Error> {
+    let mut buf = vec![0u8; n];
+    getrandom::fill(&mut buf)?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}

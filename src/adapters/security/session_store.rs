@@ -1,0 +1,161 @@
+//! actix-session's `SessionStore` over PostgreSQL (`access.sessions`): the cookie carries
+//! only a 256-bit random key; the state lives on the server, so a session can be ended there.
+
+use std::collections::HashMap;
+
+use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::cookie::time::Duration;
+use chrono::Utc;
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::adapters::persistence::PgPool;
+use crate::adapters::persistence::schema::access::sessions as s;
+
+/// The session key under which the logged-in user's id is kept.
+pub const USER_ID_KEY: &str = "user_id";
+
+/// Sessions in PostgreSQL.
+#[derive(Clone)]
+pub struct PgSessionStore {
+    pool: PgPool,
+}
+
+impl PgSessionStore {
+    /// A store on `pool`.
+    pub fn new(pool: PgPool) -> Self {
+        PgSessionStore { pool }
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut PgConnection) -> anyhow::Result<T> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let pool = self.pool.clone();
+        actix_web::rt::task::spawn_blocking(move || {
+            let mut c = pool.get()?;
+            f(&mut c)
+        })
+        .await?
+    }
+}
+
+fn expiry(ttl: &Duration) -> chrono::DateTime<Utc> {
+    Utc::now() + chrono::Duration::seconds(ttl.whole_seconds())
+}
+
+/// The user id kept in a session's state (actix-session stores values as JSON text).
+fn user_of(state: &HashMap<String, String>) -> Option<Uuid> {
+    state
+        .get(USER_ID_KEY)
+        .and_then(|v| serde_json::from_str::<Uuid>(v).ok())
+}
+
+impl SessionStore for PgSessionStore {
+    async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
+        let key = key.as_ref().to_string();
+        let state: Option<serde_json::Value> = self
+            .blocking(move |c| {
+                Ok(s::table
+                    .filter(s::session_key.eq(key))
+                    .filter(s::expires_at.gt(Utc::now()))
+                    .select(s::state)
+                    .first(c)
+                    .optional()?)
+            })
+            .await
+            .map_err(LoadError::Other)?;
+        match state {
+            None => Ok(None),
+            Some(v) => serde_json::from_value(v)
+                .map(Some)
+                .map_err(|e| LoadError::Deserialization(e.into())),
+        }
+    }
+
+    async fn save(
+        &self,
+        state: HashMap<String, String>,
+        ttl: &Duration,
+    ) -> Result<SessionKey, SaveError> {
+        let key = super::random_hex(32).map_err(|e| SaveError::Other(anyhow::anyhow!("{e}")))?;
+        let json = serde_json::to_value(&state).map_err(|e| SaveError::Serialization(e.into()))?;
+        let user = user_of(&state);
+        let expires = expiry(ttl);
+        let k = key.clone();
+        self.blocking(move |c| {
+            diesel::insert_into(s::table)
+                .values((
+                    s::session_key.eq(k),
+                    s::state.eq(json),
+                    s::user_id.eq(user),
+                    s::expires_at.eq(expires),
+                ))
+                .execute(c)?;
+            Ok(())
+        })
+        .await
+        .map_err(SaveError::Other)?;
+        SessionKey::try_from(key).map_err(|e| SaveError::Other(e.into()))
+    }
+
+    async fn update(
+        &self,
+        key: SessionKey,
+        state: HashMap<String, String>,
+        ttl: &Duration,
+    ) -> Result<SessionKey, UpdateError> {
+        let json =
+            serde_json::to_value(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
+        let user = user_of(&state);
+        let expires = expiry(ttl);
+        let k = key.as_ref().to_string();
+        let updated = self
+            .blocking(move |c| {
+                Ok(diesel::update(
+                    s::table
+                        .filter(s::session_key.eq(k))
+                        .filter(s::expires_at.gt(Utc::now())),
+                )
+                .set((
+                    s::state.eq(json),
+                    s::user_id.eq(user),
+                    s::expires_at.eq(expires),
+                ))
+                .execute(c)?)
+            })
+            .await
+            .map_err(UpdateError::Other)?;
+        if updated == 0 {
+            // Ended on the server meanwhile: start a new session rather than revive it.
+            return self
+                .save(state, ttl)
+                .await
+                .map_err(|e| UpdateError::Other(anyhow::anyhow!("{e}")));
+        }
+        Ok(key)
+    }
+
+    async fn update_ttl(&self, key: &SessionKey, ttl: &Duration) -> Result<(), anyhow::Error> {
+        let k = key.as_ref().to_string();
+        let expires = expiry(ttl);
+        self.blocking(move |c| {
+            diesel::update(s::table.filter(s::session_key.eq(k)))
+                .set(s::expires_at.eq(expires))
+                .execute(c)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
+        let k = key.as_ref().to_string();
+        self.blocking(move |c| {
+            diesel::delete(s::table.filter(s::session_key.eq(k))).execute(c)?;
+            // Housekeeping: expired sessions go too.
+            diesel::delete(s::table.filter(s::expires_at.lt(Utc::now()))).execute(c)?;
+            Ok(())
+        })
+        .await
+    }
+}

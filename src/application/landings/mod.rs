@@ -1,0 +1,5 @@
+//! Use cases of the landings context.
+
+pub mod dashboard;
+pub mod import_landings;
+pub mod ports;

@@ -1,0 +1,392 @@
+//! Ports of the landings use cases: what they need from storage, named by intent.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::application::StoreError;
+use crate::domain::geography::Jurisdiction;
+use crate::domain::landings::{
+    Assessment, MonthlySummaryRow, Species, SummaryInput, SurveyedLanding,
+};
+use crate::domain::shared::AccessScope;
+
+/// A row of a source file that could not be imported, with where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedRow {
+    /// The file's name (`trips.csv`).
+    pub file: String,
+    /// The line in the file, 1-based, counting the header as line 1.
+    pub line: u64,
+    /// The column at fault, when one is.
+    pub column: Option<String>,
+    /// Why, in words.
+    pub reason: String,
+    /// The row as it was in the file.
+    pub raw: String,
+}
+
+/// Counts of one source table in one import.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TableCounts {
+    /// The source file (`trips.csv`).
+    pub table: String,
+    /// Data rows read.
+    pub read: u64,
+    /// Rows written: new, or changed since the last import.
+    pub imported: u64,
+    /// Rows already stored as they are.
+    pub unchanged: u64,
+    /// Rows refused (listed with their reasons).
+    pub rejected: u64,
+}
+
+/// A landing read from a source, with a fingerprint of its source rows: a re-import of an
+/// unchanged landing is recognised by an equal fingerprint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceLanding {
+    /// The landing as reported.
+    pub landing: SurveyedLanding,
+    /// Fingerprint of the source rows it came from (hex).
+    pub fingerprint: String,
+}
+
+/// A landing with the rule set's assessment, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssessedLanding {
+    /// The landing as reported.
+    pub landing: SurveyedLanding,
+    /// Fingerprint of its source rows.
+    pub fingerprint: String,
+    /// What the rule set made of it.
+    pub assessment: Assessment,
+}
+
+/// The record of one import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRecord {
+    /// The import's id.
+    pub id: Uuid,
+    /// The source format (`peskaas`).
+    pub source: String,
+    /// Where it was read from (a directory).
+    pub location: String,
+    /// The rule set applied.
+    pub rule_set: String,
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+    /// When it finished.
+    pub finished_at: DateTime<Utc>,
+    /// Who ran it (a user's e-mail, or `cli`).
+    pub started_by: String,
+    /// Counts per source table.
+    pub counts: Vec<TableCounts>,
+}
+
+/// The writes of one import, all inside one database transaction.
+pub trait ImportTransaction {
+    /// Inserts or updates jurisdictions by path. Returns how many were written and how many
+    /// were stored as they are.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn upsert_jurisdictions(&mut self, nodes: &[Jurisdiction]) -> Result<(u64, u64), StoreError>;
+
+    /// Inserts or updates species by code; returns (written, unchanged).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn upsert_species(&mut self, species: &[Species]) -> Result<(u64, u64), StoreError>;
+
+    /// The fingerprints of the stored landings of `source`, by source id.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn landing_fingerprints(&mut self, source: &str) -> Result<HashMap<i64, String>, StoreError>;
+
+    /// Stores the import's record (before its landings, which refer to it).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn record_import(&mut self, record: &ImportRecord) -> Result<(), StoreError>;
+
+    /// Writes `landings` of `source` with their catch lines and flags, replacing stored
+    /// landings of the same source id.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn replace_landings(
+        &mut self,
+        source: &str,
+        import_id: Uuid,
+        landings: &[AssessedLanding],
+    ) -> Result<(), StoreError>;
+
+    /// Stores the rejected rows of the import.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn record_rejections(
+        &mut self,
+        import_id: Uuid,
+        rows: &[RejectedRow],
+    ) -> Result<(), StoreError>;
+
+    /// The stored landings that count in summaries, as the summary sees them.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn summary_inputs(&mut self) -> Result<Vec<SummaryInput>, StoreError>;
+
+    /// Replaces the monthly summary read model, and rebuilds the catch by species.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn replace_read_models(&mut self, rows: &[MonthlySummaryRow]) -> Result<(), StoreError>;
+}
+
+/// Runs an import's writes in one transaction: committed when `work` returns `Ok`, rolled
+/// back otherwise, so a failed import leaves the database as it was.
+pub trait ImportUnitOfWork {
+    /// Runs `work` in one transaction.
+    ///
+    /// # Errors
+    /// The error `work` returned, or [`StoreError`] (as `E`) when the transaction fails.
+    fn run(
+        &self,
+        work: &mut dyn FnMut(&mut dyn ImportTransaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+}
+
+/// A filter of the landings list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LandingFilter {
+    /// First date, inclusive.
+    pub from: Option<NaiveDate>,
+    /// Last date, inclusive.
+    pub to: Option<NaiveDate>,
+    /// Municipality name.
+    pub municipality: Option<String>,
+    /// Landing-site code.
+    pub site: Option<String>,
+    /// Gear code.
+    pub gear: Option<i16>,
+    /// Habitat code (as reported).
+    pub habitat: Option<i16>,
+    /// Boat code.
+    pub boat: Option<i16>,
+    /// Only landings with at least one flag.
+    pub flagged_only: bool,
+    /// Only landings with a flag of this rule code.
+    pub flag_code: Option<String>,
+}
+
+/// One line of the landings list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LandingListItem {
+    /// tasi's id.
+    pub id: Uuid,
+    /// Source id (PeskAAS trip id).
+    pub source_id: i64,
+    /// Landing date.
+    pub date: Option<NaiveDate>,
+    /// Site path.
+    pub site_path: String,
+    /// Municipality name.
+    pub municipality: Option<String>,
+    /// Boat code.
+    pub boat_code: Option<i16>,
+    /// Gear code.
+    pub gear_code: Option<i16>,
+    /// Habitat code.
+    pub habitat_code: Option<i16>,
+    /// Repaired fisher-hours.
+    pub effort: Option<f64>,
+    /// Catch in kg.
+    pub catch_kg: f64,
+    /// Errors raised.
+    pub errors: i32,
+    /// Warnings raised.
+    pub warnings: i32,
+}
+
+/// A page of a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items of the page.
+    pub items: Vec<T>,
+    /// Items matching in all.
+    pub total: i64,
+    /// Page number, from 1.
+    pub page: i64,
+    /// Items per page.
+    pub per_page: i64,
+}
+
+impl<T> Page<T> {
+    /// Number of pages (at least 1).
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page.max(1)).max(1)
+    }
+}
+
+/// A stored landing with everything the landing page shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LandingDetail {
+    /// The landing as reported.
+    pub landing: SurveyedLanding,
+    /// Stored assessment: flags and repaired values.
+    pub assessment: Assessment,
+    /// Is it in the summaries.
+    pub counts_in_summaries: bool,
+    /// The import that last wrote it.
+    pub import_id: Uuid,
+    /// Species names by code, for the catch lines.
+    pub species_names: HashMap<i32, String>,
+}
+
+/// A row of the rule table on the flags page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlagCount {
+    /// Rule code.
+    pub code: String,
+    /// Severity key.
+    pub severity: String,
+    /// Landings flagged.
+    pub landings: i64,
+}
+
+/// Monthly figures for a dashboard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthFigures {
+    /// First day of the month.
+    pub month: NaiveDate,
+    /// Landings.
+    pub landings: i64,
+    /// Fishing days.
+    pub fishing_days: i64,
+    /// Σ fisher-hours.
+    pub effort: f64,
+    /// Σ catch, kg.
+    pub catch_kg: f64,
+    /// Σ value, USD.
+    pub value_usd: f64,
+}
+
+/// Catch of one species.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeciesCatch {
+    /// Species code.
+    pub code: i32,
+    /// English name.
+    pub name: String,
+    /// Catch, kg.
+    pub catch_kg: f64,
+}
+
+/// A municipality's boundary and name, from geography's published view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MunicipalityShape {
+    /// Municipality name.
+    pub name: String,
+    /// Jurisdiction path.
+    pub path: String,
+    /// Polygons → rings → (lon, lat).
+    pub polygons: Vec<Vec<Vec<(f64, f64)>>>,
+}
+
+/// Read-side queries of the landings context; every one takes the caller's scope.
+pub trait LandingQueries: Send + Sync {
+    /// A page of landings matching `filter`, newest first.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn list_landings(
+        &self,
+        scope: &AccessScope,
+        filter: &LandingFilter,
+        page: i64,
+        per_page: i64,
+    ) -> Result<Page<LandingListItem>, StoreError>;
+
+    /// One landing, `None` when it does not exist or is outside `scope`.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn landing(&self, scope: &AccessScope, id: Uuid) -> Result<Option<LandingDetail>, StoreError>;
+
+    /// Stored monthly summary rows of `kind` (`national`, `municipality`, `boat_type`, or all
+    /// when `None`) that `scope` may see.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn monthly_summary(
+        &self,
+        scope: &AccessScope,
+        kind: Option<&str>,
+    ) -> Result<Vec<MonthlySummaryRow>, StoreError>;
+
+    /// Monthly figures of the municipalities `municipalities` (all visible when `None`).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn month_figures(
+        &self,
+        scope: &AccessScope,
+        municipality: Option<&str>,
+    ) -> Result<Vec<MonthFigures>, StoreError>;
+
+    /// Figures per municipality between two months (inclusive), each `(name, figures)`.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn municipality_figures(
+        &self,
+        scope: &AccessScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(String, MonthFigures)>, StoreError>;
+
+    /// Catch by species between two months (inclusive), largest first.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn species_catch(
+        &self,
+        scope: &AccessScope,
+        municipality: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<SpeciesCatch>, StoreError>;
+
+    /// Municipalities the scope may see, by name, with their boundaries when known.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn municipalities(&self, scope: &AccessScope) -> Result<Vec<MunicipalityShape>, StoreError>;
+
+    /// Landings flagged per rule.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn flag_counts(&self, scope: &AccessScope) -> Result<Vec<FlagCount>, StoreError>;
+
+    /// Past imports, newest first.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn imports(&self) -> Result<Vec<ImportRecord>, StoreError>;
+
+    /// The rejected rows of one import (at most `limit`).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn rejected_rows(&self, import_id: Uuid, limit: i64) -> Result<Vec<RejectedRow>, StoreError>;
+
+    /// Distinct landing sites `(code, path)` the scope may see.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn sites(&self, scope: &AccessScope) -> Result<Vec<(String, String)>, StoreError>;
+}

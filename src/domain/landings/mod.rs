@@ -1,0 +1,18 @@
+//! Landings context: surveyed landings (catch surveys) with their catch lines, the species
+//! catalogue, the rule sets that flag them, and the monthly summary they publish.
+
+pub mod codes;
+pub mod effort;
+pub mod flags;
+pub mod landing;
+pub mod rules;
+pub mod species;
+pub mod summary;
+
+pub use codes::{BoatType, Gear, Habitat, UnknownCode};
+pub use effort::{Cpue, FisherHours};
+pub use flags::{QualityFlag, Severity};
+pub use landing::{CatchLine, CatchUse, Fishers, LandingId, LandingSiteRef, SurveyedLanding};
+pub use rules::{Assessment, PESKAAS_2020, Peskaas2020};
+pub use species::Species;
+pub use summary::{MonthlySummaryRow, SummaryInput, SummaryScope, summarise};

@@ -1,0 +1,220 @@
+//! The `tasi` command: the composition root. Wires adapters to use cases for each
+//! sub-command (serve, migrate, import, users, demo).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tasi::adapters::config::Config;
+use tasi::adapters::http::{self, AppState};
+use tasi::adapters::importers::peskaas::SOURCE as PESKAAS;
+use tasi::adapters::importers::{run::import_peskaas_dir, synthetic};
+use tasi::adapters::persistence::{self, diesel_users::DieselUserRepository};
+use tasi::adapters::security::{hasher::Argon2idHasher, random_hex};
+use tasi::application::access::add_user;
+use tasi::application::landings::import_landings::ImportReport;
+use tasi::domain::access::Email;
+
+/// tasi: monitoring and analytics for small-scale fisheries.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application on TASI_BIND (default 127.0.0.1:8080).
+    Serve,
+    /// Create the database if it does not exist, then apply migrations.
+    Migrate,
+    /// Import data from files.
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+    /// Manage users.
+    Users {
+        #[command(subcommand)]
+        action: UsersAction,
+    },
+    /// Migrate, import the PeskAAS data (or a synthetic set), create a demo admin, serve.
+    Demo {
+        /// PeskAAS directory to import; a synthetic set is generated when it does not exist.
+        #[arg(long, default_value = "../shared/data/peskaas")]
+        data: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportSource {
+    /// The PeskAAS tables: municipalities.geojson, stations.csv, species.csv, trips.csv,
+    /// catches.csv.
+    Peskaas {
+        /// The directory holding the files.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UsersAction {
+    /// Add a user (or reset an existing user's password); the password is read from
+    /// standard input (at least 12 characters).
+    Add {
+        /// The user's e-mail, used to log in.
+        #[arg(long)]
+        email: String,
+        /// Make the user an administrator.
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+fn init_tracing() {
+    use tracing_subscriber::{EnvFilter, fmt};
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let json = std::env::var("TASI_LOG_FORMAT").is_ok_and(|v| v == "json");
+    if json {
+        fmt()
+            .with_env_filter(filter)
+            .json()
+            .with_writer(std::io::stderr)
+            .init();
+    } else {
+        fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
+}
+
+fn print_report(report: &ImportReport) {
+    for t in &report.tables {
+        println!(
+            "{}: {} read, {} imported, {} unchanged, {} rejected",
+            t.table, t.read, t.imported, t.unchanged, t.rejected
+        );
+    }
+    let rejected: u64 = report.tables.iter().map(|t| t.rejected).sum();
+    if rejected > 0 {
+        println!("rejected rows are listed at /imports/{}", report.import_id);
+    }
+}
+
+fn import(pool: &persistence::PgPool, dir: &Path, source: &str, by: &str) -> anyhow::Result<()> {
+    let report = import_peskaas_dir(pool, dir, source, by)?;
+    print_report(&report);
+    Ok(())
+}
+
+async fn serve(config: &Config, pool: persistence::PgPool) -> anyhow::Result<()> {
+    let synthetic = {
+        let p = pool.clone();
+        actix_web::web::block(move || {
+            use diesel::prelude::*;
+            let mut c = p.get()?;
+            #[derive(QueryableByName)]
+            struct E {
+                #[diesel(sql_type = diesel::sql_types::Bool)]
+                e: bool,
+            }
+            let r: E = diesel::sql_query(
+                "SELECT EXISTS (SELECT 1 FROM landings.surveyed_landings WHERE source = 'synthetic') AS e",
+            )
+            .get_result(&mut c)?;
+            anyhow::Ok(r.e)
+        })
+        .await??
+    };
+    let listener = std::net::TcpListener::bind(&config.bind)?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "serving");
+    println!("tasi is serving on http://{addr}/");
+    http::run(
+        listener,
+        AppState::new(pool, synthetic)?,
+        config.secure_cookies,
+    )?
+    .await?;
+    Ok(())
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s)?;
+    Ok(s.trim_end_matches(['\n', '\r']).to_string())
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::from_env();
+    match cli.command {
+        Command::Migrate => {
+            let applied = persistence::migrate(&config.database_url)?;
+            println!("{} migration(s) applied", applied.len());
+        }
+        Command::Serve => {
+            persistence::migrate(&config.database_url)?;
+            let pool = persistence::connect(&config.database_url, 16)?;
+            serve(&config, pool).await?;
+        }
+        Command::Import {
+            source: ImportSource::Peskaas { dir },
+        } => {
+            persistence::migrate(&config.database_url)?;
+            let pool = persistence::connect(&config.database_url, 2)?;
+            import(&pool, &dir, PESKAAS, "cli")?;
+        }
+        Command::Users {
+            action: UsersAction::Add { email, admin },
+        } => {
+            let email = Email::parse(&email)?;
+            let password = read_password()?;
+            persistence::migrate(&config.database_url)?;
+            let pool = persistence::connect(&config.database_url, 2)?;
+            let users = DieselUserRepository::new(pool);
+            let user = add_user(&users, &Argon2idHasher::new()?, &email, &password, admin)?;
+            println!(
+                "user {} saved{}",
+                user.email,
+                if admin { " (admin)" } else { "" }
+            );
+        }
+        Command::Demo { data } => {
+            persistence::migrate(&config.database_url)?;
+            let pool = persistence::connect(&config.database_url, 16)?;
+            if data.join("trips.csv").exists() {
+                println!("importing {}", data.display());
+                import(&pool, &data, PESKAAS, "demo")?;
+            } else {
+                let dir = std::env::temp_dir().join("tasi-synthetic");
+                println!(
+                    "{} not found: generating a SYNTHETIC data set in {}",
+                    data.display(),
+                    dir.display()
+                );
+                synthetic::write(&dir, 3000, chrono::Utc::now().date_naive())?;
+                import(&pool, &dir, synthetic::SOURCE, "demo")?;
+            }
+            let email = Email::parse("admin@tasi.demo")?;
+            let password = random_hex(9).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let users = DieselUserRepository::new(pool.clone());
+            add_user(&users, &Argon2idHasher::new()?, &email, &password, true)?;
+            println!("log in as {email} with password {password}");
+            serve(&config, pool).await?;
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    let runtime = match actix_web::rt::System::new().block_on(async { run(cli).await }) {
+        Ok(()) => return ExitCode::SUCCESS,
+        Err(e) => e,
+    };
+    eprintln!("error: {runtime:#}");
+    ExitCode::FAILURE
+}
