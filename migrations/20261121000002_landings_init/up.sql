@@ -1,5 +1,11 @@
 -- Landings context: surveyed landings, catch lines, species, quality flags, imports and
 -- the monthly summary read model.
+--
+-- A surveyed landing, its catch lines and its flags form one aggregate, written and
+-- replaced whole by the landings adapter inside one transaction. The links from catch lines
+-- and flags to their landing (and from landings to their import) are therefore checked once
+-- per import by a set-based query in that transaction, not by foreign-key triggers that
+-- would check them row by row (they tripled the cost of an import).
 CREATE SCHEMA landings;
 
 CREATE TABLE landings.imports (
@@ -35,7 +41,7 @@ CREATE TABLE landings.surveyed_landings (
     source               text NOT NULL,
     source_id            bigint NOT NULL,
     fingerprint          text NOT NULL,
-    import_id            uuid NOT NULL REFERENCES landings.imports (id),
+    import_id            uuid NOT NULL,
     landing_date         date,
     site_code            text NOT NULL,
     site_path            text NOT NULL,
@@ -71,11 +77,11 @@ CREATE TABLE landings.surveyed_landings (
     UNIQUE (source, source_id)
 );
 CREATE INDEX surveyed_landings_date ON landings.surveyed_landings (landing_date, source_id);
-CREATE INDEX surveyed_landings_site ON landings.surveyed_landings (site_path);
-CREATE INDEX surveyed_landings_municipality ON landings.surveyed_landings (municipality);
+-- text_pattern_ops: serves both `site_path = …` and the scope's `site_path LIKE 'A/B/%'`.
+CREATE INDEX surveyed_landings_site ON landings.surveyed_landings (site_path text_pattern_ops);
 
 CREATE TABLE landings.catch_lines (
-    landing_id   uuid NOT NULL REFERENCES landings.surveyed_landings (id) ON DELETE CASCADE,
+    landing_id   uuid NOT NULL,
     line_no      integer NOT NULL,
     species_code integer,
     length_cm    double precision,
@@ -88,7 +94,7 @@ CREATE TABLE landings.catch_lines (
 );
 
 CREATE TABLE landings.quality_flags (
-    landing_id uuid NOT NULL REFERENCES landings.surveyed_landings (id) ON DELETE CASCADE,
+    landing_id uuid NOT NULL,
     seq        integer NOT NULL,
     rule_set   text NOT NULL,
     code       text NOT NULL,

@@ -128,12 +128,10 @@ impl Header {
         let (name, value) = self.get(rec, col);
         match value {
             None => Ok(None),
-            Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                .map(Some)
-                .map_err(|_| FieldError {
-                    column: name.to_string(),
-                    reason: format!("`{v}` is not a date written YYYY-MM-DD"),
-                }),
+            Some(v) => v.parse::<NaiveDate>().map(Some).map_err(|_| FieldError {
+                column: name.to_string(),
+                reason: format!("`{v}` is not a date written YYYY-MM-DD"),
+            }),
         }
     }
 

@@ -250,8 +250,15 @@ pub fn read_dir(dir: &Path, source: &str) -> Result<ImportBatch, SourceFileError
     }
 
     // Landings, then their catch lines.
-    let (th, trips) = read_csv(dir, TRIPS, &TRIP_COLUMNS)?;
-    let (ch, catches) = read_csv(dir, CATCHES, &CATCH_COLUMNS)?;
+    // The two large files are parsed side by side.
+    let (trips_read, catches_read) = std::thread::scope(|s| {
+        let trips = s.spawn(|| read_csv(dir, TRIPS, &TRIP_COLUMNS));
+        let catches = read_csv(dir, CATCHES, &CATCH_COLUMNS);
+        (trips.join(), catches)
+    });
+    let (th, trips) =
+        trips_read.map_err(|_| malformed(dir, TRIPS, 0, &"the reader thread failed"))??;
+    let (ch, catches) = catches_read?;
     batch.landings_file = (TRIPS.into(), trips.len() as u64);
     batch.catch_lines_file = (CATCHES.into(), catches.len() as u64);
 
@@ -289,7 +296,7 @@ pub fn read_dir(dir: &Path, source: &str) -> Result<ImportBatch, SourceFileError
         .filter(|(id, line)| landings.get(id).is_none_or(|(l, _, _)| l != line))
         .collect();
     let mut spoiled: BTreeMap<i64, (u64, String)> = BTreeMap::new();
-    let mut lines_of: HashMap<i64, Vec<(u64, &csv::StringRecord)>> = HashMap::new();
+    let mut lines_of: LinesOf = HashMap::new();
     for (line, rec) in &catches {
         let trip_id = match ch.int(rec, 0) {
             Ok(Some(id)) => id,
@@ -319,13 +326,19 @@ pub fn read_dir(dir: &Path, source: &str) -> Result<ImportBatch, SourceFileError
             continue;
         }
         match read_catch_line(&ch, rec) {
-            Ok(_) => lines_of.entry(trip_id).or_default().push((*line, rec)),
+            Ok(c) => lines_of
+                .entry(trip_id)
+                .or_default()
+                .push((*line, rec, Some(c))),
             Err(e) => {
                 batch
                     .rejected
                     .push(reject(CATCHES, *line, Some(&e.column), &e.reason, rec));
                 spoiled.entry(trip_id).or_insert((*line, e.column.clone()));
-                lines_of.entry(trip_id).or_default().push((*line, rec));
+                lines_of
+                    .entry(trip_id)
+                    .or_default()
+                    .push((*line, rec, None));
             }
         }
     }
@@ -343,7 +356,7 @@ pub fn read_dir(dir: &Path, source: &str) -> Result<ImportBatch, SourceFileError
                     .rejected
                     .push(reject(TRIPS, line, Some(column), &reason, rec));
             }
-            for (l, rec) in lines.iter().filter(|(l, _)| l != bad_line) {
+            for (l, rec, _) in lines.iter().filter(|(l, _, _)| l != bad_line) {
                 let reason =
                     format!("its landing (trip_id {id}) was rejected with catch line {bad_line}");
                 batch
@@ -352,11 +365,9 @@ pub fn read_dir(dir: &Path, source: &str) -> Result<ImportBatch, SourceFileError
             }
             continue;
         }
-        for (_, rec) in &lines {
-            if let Ok(c) = read_catch_line(&ch, rec) {
-                landing.catch_lines.push(c);
-            }
+        for (_, rec, c) in lines {
             fp.record(rec);
+            landing.catch_lines.extend(c);
         }
         batch.landings.push(SourceLanding {
             landing,
@@ -368,6 +379,9 @@ pub fn read_dir(dir: &Path, source: &str) -> Result<ImportBatch, SourceFileError
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     Ok(batch)
 }
+
+/// Catch lines by trip id: file line, record, and the line when it could be read.
+type LinesOf<'a> = HashMap<i64, Vec<(u64, &'a csv::StringRecord, Option<CatchLine>)>>;
 
 fn read_trip(
     h: &Header,

@@ -32,6 +32,10 @@ pub fn import_peskaas_dir(
 ) -> Result<ImportReport, ImportFilesError> {
     let started_at = chrono::Utc::now();
     let batch = peskaas::read_dir(dir, source)?;
+    tracing::debug!(
+        elapsed_ms = (chrono::Utc::now() - started_at).num_milliseconds(),
+        "files read"
+    );
     let uow = DieselImportUnitOfWork::new(pool.clone());
     let ctx = ImportContext {
         started_by: started_by.to_string(),

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
+use diesel::upsert::excluded;
 use uuid::Uuid;
 
 use super::schema::{geography as g, landings as l};
@@ -47,6 +48,9 @@ impl ImportUnitOfWork for DieselImportUnitOfWork {
     ) -> Result<(), StoreError> {
         let mut conn = self.pool.get().map_err(store_err)?;
         let result = conn.transaction::<(), TxError, _>(|conn| {
+            // An import can be re-run (it is idempotent): losing its commit in a crash of the
+            // server costs a re-run, never consistency, so it need not wait for the WAL flush.
+            diesel::sql_query("SET LOCAL synchronous_commit TO off").execute(conn)?;
             let mut tx = DieselImportTx { conn };
             work(&mut tx).map_err(TxError::Store)
         });
@@ -74,23 +78,23 @@ struct NewJurisdiction {
     boundary: Option<serde_json::Value>,
 }
 
-#[derive(Insertable, Clone)]
+#[derive(Insertable)]
 #[diesel(table_name = l::surveyed_landings, treat_none_as_default_value = false)]
-struct NewLanding {
+struct NewLanding<'a> {
     id: Uuid,
-    source: String,
+    source: &'a str,
     source_id: i64,
-    fingerprint: String,
+    fingerprint: &'a str,
     import_id: Uuid,
     landing_date: Option<NaiveDate>,
-    site_code: String,
-    site_path: String,
-    municipality: Option<String>,
+    site_code: &'a str,
+    site_path: &'a str,
+    municipality: Option<&'a str>,
     habitat_code: Option<i16>,
     boat_code: Option<i16>,
     gear_code: Option<i16>,
     has_tracker: Option<bool>,
-    imei: Option<String>,
+    imei: Option<&'a str>,
     mesh_inches: Option<f64>,
     hours_at_sea: Option<f64>,
     men: Option<i32>,
@@ -103,8 +107,8 @@ struct NewLanding {
     boats_landing: Option<i32>,
     gleaners: Option<i32>,
     source_flag: Option<i16>,
-    note: Option<String>,
-    rule_set: String,
+    note: Option<&'a str>,
+    rule_set: &'a str,
     is_valid: bool,
     counts_in_summaries: bool,
     effort_fisher_hours: Option<f64>,
@@ -165,6 +169,34 @@ struct NewSummary {
     catch_kg: f64,
     cpue: f64,
     value_usd: f64,
+}
+
+/// The set-based check that stands in for foreign keys (see the landings migration): every
+/// catch line and flag belongs to a stored landing, and every landing to a recorded import.
+/// Run inside the import's transaction; an orphan fails it, so nothing is committed.
+fn check_aggregates_whole(conn: &mut PgConnection) -> Result<(), StoreError> {
+    #[derive(QueryableByName)]
+    struct Orphans {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let orphans: Orphans = diesel::sql_query(
+        "SELECT (SELECT count(*) FROM landings.catch_lines c
+                 WHERE NOT EXISTS (SELECT 1 FROM landings.surveyed_landings s WHERE s.id = c.landing_id))
+              + (SELECT count(*) FROM landings.quality_flags f
+                 WHERE NOT EXISTS (SELECT 1 FROM landings.surveyed_landings s WHERE s.id = f.landing_id))
+              + (SELECT count(*) FROM landings.surveyed_landings s
+                 WHERE NOT EXISTS (SELECT 1 FROM landings.imports i WHERE i.id = s.import_id)) AS n",
+    )
+    .get_result(conn)
+    .map_err(store_err)?;
+    if orphans.n > 0 {
+        return Err(StoreError(format!(
+            "{} catch lines, flags or landings would be left without their landing or import",
+            orphans.n
+        )));
+    }
+    Ok(())
 }
 
 /// Rows per multi-row INSERT (PostgreSQL allows 65,535 bind parameters per statement).
@@ -250,29 +282,34 @@ impl ImportTransaction for DieselImportTx<'_> {
             .into_iter()
             .map(|(c, n, t)| (c, (n, t)))
             .collect();
-        let (mut written, mut unchanged) = (0, 0);
-        for s in species {
-            if stored.get(&s.code) == Some(&(s.common_name.clone(), s.tetum_name.clone())) {
-                unchanged += 1;
-                continue;
-            }
+        let changed: Vec<&Species> = species
+            .iter()
+            .filter(|s| stored.get(&s.code) != Some(&(s.common_name.clone(), s.tetum_name.clone())))
+            .collect();
+        for chunk in changed.chunks(INSERT_CHUNK) {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|s| {
+                    (
+                        l::species::code.eq(s.code),
+                        l::species::common_name.eq(&s.common_name),
+                        l::species::tetum_name.eq(&s.tetum_name),
+                    )
+                })
+                .collect();
             diesel::insert_into(l::species::table)
-                .values((
-                    l::species::code.eq(s.code),
-                    l::species::common_name.eq(&s.common_name),
-                    l::species::tetum_name.eq(&s.tetum_name),
-                ))
+                .values(rows)
                 .on_conflict(l::species::code)
                 .do_update()
                 .set((
-                    l::species::common_name.eq(&s.common_name),
-                    l::species::tetum_name.eq(&s.tetum_name),
+                    l::species::common_name.eq(excluded(l::species::common_name)),
+                    l::species::tetum_name.eq(excluded(l::species::tetum_name)),
                 ))
                 .execute(self.conn)
                 .map_err(store_err)?;
-            written += 1;
         }
-        Ok((written, unchanged))
+        let written = changed.len() as u64;
+        Ok((written, species.len() as u64 - written))
     }
 
     fn landing_fingerprints(&mut self, source: &str) -> Result<HashMap<i64, String>, StoreError> {
@@ -306,14 +343,22 @@ impl ImportTransaction for DieselImportTx<'_> {
         Ok(())
     }
 
-    fn replace_landings(
-        &mut self,
-        source: &str,
-        import_id: Uuid,
-        landings: &[AssessedLanding],
-    ) -> Result<(), StoreError> {
-        let ids: Vec<i64> = landings.iter().map(|a| a.landing.source_id).collect();
-        for chunk in ids.chunks(10_000) {
+    fn remove_landings(&mut self, source: &str, source_ids: &[i64]) -> Result<(), StoreError> {
+        for chunk in source_ids.chunks(10_000) {
+            let old = || {
+                l::surveyed_landings::table
+                    .filter(l::surveyed_landings::source.eq(source))
+                    .filter(l::surveyed_landings::source_id.eq_any(chunk))
+                    .select(l::surveyed_landings::id)
+            };
+            diesel::delete(l::catch_lines::table.filter(l::catch_lines::landing_id.eq_any(old())))
+                .execute(self.conn)
+                .map_err(store_err)?;
+            diesel::delete(
+                l::quality_flags::table.filter(l::quality_flags::landing_id.eq_any(old())),
+            )
+            .execute(self.conn)
+            .map_err(store_err)?;
             diesel::delete(
                 l::surveyed_landings::table
                     .filter(l::surveyed_landings::source.eq(source))
@@ -322,11 +367,21 @@ impl ImportTransaction for DieselImportTx<'_> {
             .execute(self.conn)
             .map_err(store_err)?;
         }
+        // Only a removal deletes rows, so only then could a part be left behind.
+        check_aggregates_whole(self.conn)
+    }
+
+    fn insert_landings(
+        &mut self,
+        source: &str,
+        import_id: Uuid,
+        landings: &[AssessedLanding<'_>],
+    ) -> Result<(), StoreError> {
         let mut rows = Vec::with_capacity(landings.len());
         let mut lines = Vec::new();
         let mut flags = Vec::new();
         for a in landings {
-            let x = &a.landing;
+            let x = a.landing;
             let s = &a.assessment;
             let errors = s
                 .flags
@@ -335,19 +390,19 @@ impl ImportTransaction for DieselImportTx<'_> {
                 .count();
             rows.push(NewLanding {
                 id: x.id.0,
-                source: source.to_string(),
+                source,
                 source_id: x.source_id,
-                fingerprint: a.fingerprint.clone(),
+                fingerprint: a.fingerprint,
                 import_id,
                 landing_date: x.date,
-                site_code: x.site.code.clone(),
-                site_path: x.site.path.to_string(),
-                municipality: x.site.municipality.clone(),
+                site_code: &x.site.code,
+                site_path: x.site.path.as_str(),
+                municipality: x.site.municipality.as_deref(),
                 habitat_code: x.habitat_code,
                 boat_code: x.boat_code,
                 gear_code: x.gear_code,
                 has_tracker: x.has_tracker,
-                imei: x.imei.clone(),
+                imei: x.imei.as_deref(),
                 mesh_inches: x.mesh_inches,
                 hours_at_sea: x.hours_at_sea,
                 men: x.fishers.men,
@@ -360,8 +415,8 @@ impl ImportTransaction for DieselImportTx<'_> {
                 boats_landing: x.boats_landing,
                 gleaners: x.gleaners,
                 source_flag: x.source_flag,
-                note: x.note.clone(),
-                rule_set: s.rule_set.clone(),
+                note: x.note.as_deref(),
+                rule_set: &s.rule_set,
                 is_valid: s.is_valid(),
                 counts_in_summaries: s.counts_in_summaries(),
                 effort_fisher_hours: s.effort.map(FisherHours::value),
@@ -401,18 +456,34 @@ impl ImportTransaction for DieselImportTx<'_> {
                 });
             }
         }
+        let clock = std::time::Instant::now();
         diesel::copy_from(l::surveyed_landings::table)
             .from_insertable(rows)
             .execute(self.conn)
             .map_err(store_err)?;
+        tracing::debug!(
+            elapsed_ms = clock.elapsed().as_millis() as u64,
+            rows = landings.len(),
+            "landings copied"
+        );
         diesel::copy_from(l::catch_lines::table)
             .from_insertable(lines)
             .execute(self.conn)
             .map_err(store_err)?;
+        tracing::debug!(
+            elapsed_ms = clock.elapsed().as_millis() as u64,
+            "catch lines copied"
+        );
+        let n_flags = flags.len();
         diesel::copy_from(l::quality_flags::table)
             .from_insertable(flags)
             .execute(self.conn)
             .map_err(store_err)?;
+        tracing::debug!(
+            elapsed_ms = clock.elapsed().as_millis() as u64,
+            flags = n_flags,
+            "flags copied"
+        );
         Ok(())
     }
 

@@ -85,6 +85,14 @@ pub fn import_landings(
     let mut report = None;
 
     uow.run(&mut |tx| {
+        let clock = std::time::Instant::now();
+        let step = |name: &str| {
+            tracing::debug!(
+                step = name,
+                elapsed_ms = clock.elapsed().as_millis() as u64,
+                "import step done"
+            )
+        };
         let mut tables = Vec::new();
 
         // Jurisdictions: nodes of no file (the country) first, then counted per file.
@@ -122,18 +130,25 @@ pub fn import_landings(
         });
 
         // Landings: only new or changed ones are written.
+        step("jurisdictions and species");
         let stored: HashMap<i64, String> = tx.landing_fingerprints(&batch.source)?;
+        step("fingerprints");
         let mut to_write = Vec::new();
+        let mut changed = Vec::new();
         let (mut unchanged_landings, mut unchanged_lines) = (0u64, 0u64);
         for s in &batch.landings {
-            if stored.get(&s.landing.source_id) == Some(&s.fingerprint) {
+            let fingerprint = stored.get(&s.landing.source_id);
+            if fingerprint == Some(&s.fingerprint) {
                 unchanged_landings += 1;
                 unchanged_lines += s.landing.catch_lines.len() as u64;
             } else {
+                if fingerprint.is_some() {
+                    changed.push(s.landing.source_id);
+                }
                 to_write.push(AssessedLanding {
                     assessment: rules.assess(&s.landing, ctx.today),
-                    landing: s.landing.clone(),
-                    fingerprint: s.fingerprint.clone(),
+                    landing: &s.landing,
+                    fingerprint: &s.fingerprint,
                 });
             }
         }
@@ -166,15 +181,22 @@ pub fn import_landings(
             started_by: ctx.started_by.clone(),
             counts: tables.clone(),
         };
+        step("assessment");
         tx.record_import(&record)?;
         tx.record_rejections(import_id, &batch.rejected)?;
-        if !to_write.is_empty() {
-            tx.replace_landings(&batch.source, import_id, &to_write)?;
+        if !changed.is_empty() {
+            tx.remove_landings(&batch.source, &changed)?;
         }
+        if !to_write.is_empty() {
+            tx.insert_landings(&batch.source, import_id, &to_write)?;
+        }
+        step("landings written");
         let inputs = tx.summary_inputs()?;
         tx.replace_read_models(&summarise(&inputs))?;
+        step("read models rebuilt");
         tracing::info!(
             written = to_write.len(),
+            replaced = changed.len(),
             unchanged = unchanged_landings,
             rejected = batch.rejected.len(),
             "import written"

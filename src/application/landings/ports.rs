@@ -54,11 +54,11 @@ pub struct SourceLanding {
 
 /// A landing with the rule set's assessment, ready to store.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AssessedLanding {
+pub struct AssessedLanding<'a> {
     /// The landing as reported.
-    pub landing: SurveyedLanding,
+    pub landing: &'a SurveyedLanding,
     /// Fingerprint of its source rows.
-    pub fingerprint: String,
+    pub fingerprint: &'a str,
     /// What the rule set made of it.
     pub assessment: Assessment,
 }
@@ -111,16 +111,22 @@ pub trait ImportTransaction {
     /// [`StoreError`] when the database fails.
     fn record_import(&mut self, record: &ImportRecord) -> Result<(), StoreError>;
 
-    /// Writes `landings` of `source` with their catch lines and flags, replacing stored
-    /// landings of the same source id.
+    /// Removes the stored landings of `source` with these source ids, whole (with their
+    /// catch lines and flags): the landings an import is about to write anew.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    fn replace_landings(
+    fn remove_landings(&mut self, source: &str, source_ids: &[i64]) -> Result<(), StoreError>;
+
+    /// Writes `landings` of `source` with their catch lines and flags (none of them stored).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn insert_landings(
         &mut self,
         source: &str,
         import_id: Uuid,
-        landings: &[AssessedLanding],
+        landings: &[AssessedLanding<'_>],
     ) -> Result<(), StoreError>;
 
     /// Stores the rejected rows of the import.

@@ -13,9 +13,10 @@ use crate::domain::shared::JurisdictionPath;
 pub struct LandingId(pub Uuid);
 
 impl LandingId {
-    /// A fresh random id (UUID v4).
+    /// A fresh id: a UUID v7 (RFC 9562), time-ordered, so that bulk inserts append to the
+    /// primary-key index instead of scattering over it.
     pub fn new() -> Self {
-        LandingId(Uuid::new_v4())
+        LandingId(Uuid::now_v7())
     }
 }
 

@@ -1,0 +1,107 @@
+//! Test support: a fresh PostgreSQL database per test, the real PeskAAS data, and a running
+//! server on a free port.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use diesel::prelude::*;
+use tasi::adapters::http::{self, AppState};
+use tasi::adapters::persistence::{self, PgPool};
+
+/// The server under test: `postgres://postgres@127.0.0.1:5432` unless `TASI_TEST_SERVER`
+/// names another (without a database name).
+pub fn server_url() -> String {
+    std::env::var("TASI_TEST_SERVER")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// A database created for one test and dropped when it ends.
+pub struct TestDb {
+    /// Its name.
+    pub name: String,
+    /// Its URL.
+    pub url: String,
+    /// A pool on it.
+    pub pool: PgPool,
+}
+
+impl TestDb {
+    /// Creates and migrates a fresh database.
+    pub fn new() -> Self {
+        let name = format!("tasi_test_{}", uuid::Uuid::new_v4().simple());
+        let url = format!("{}/{name}", server_url());
+        persistence::migrate(&url).unwrap_or_else(|e| panic!("migrating {url}: {e:#}"));
+        let pool = persistence::connect(&url, 8).unwrap_or_else(|e| panic!("pool: {e}"));
+        TestDb { name, url, pool }
+    }
+
+    /// Runs a query returning one bigint.
+    pub fn count(&self, sql: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut c = self.pool.get().unwrap_or_else(|e| panic!("{e}"));
+        diesel::sql_query(sql)
+            .get_result::<N>(&mut c)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .n
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let admin = format!("{}/postgres", server_url());
+        if let Ok(mut c) = PgConnection::establish(&admin) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut c);
+        }
+    }
+}
+
+/// The real PeskAAS data set beside the project (`../shared/data/peskaas`).
+pub fn peskaas_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/peskaas");
+    assert!(
+        dir.join("trips.csv").exists(),
+        "the PeskAAS data set is expected at {}",
+        dir.display()
+    );
+    dir
+}
+
+/// A scratch directory removed when dropped.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    /// A new empty directory under the system's temporary directory.
+    pub fn new() -> Self {
+        let p = std::env::temp_dir().join(format!("tasi-test-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&p).unwrap_or_else(|e| panic!("{e}"));
+        Scratch(p)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Starts the application on a free port of 127.0.0.1; its base URL.
+pub fn spawn_app(db: &TestDb) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let port = listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .port();
+    let state = AppState::new(db.pool.clone(), false).unwrap_or_else(|e| panic!("{e}"));
+    let server = http::run(listener, state, false).unwrap_or_else(|e| panic!("{e}"));
+    actix_web::rt::spawn(server);
+    format!("http://127.0.0.1:{port}")
+}

@@ -1,0 +1,353 @@
+//! Black-box tests through HTTP: a real server on a free port, a real database with the
+//! real PeskAAS data, a cookie-keeping client.
+
+mod common;
+
+use common::{TestDb, peskaas_dir, spawn_app};
+use reqwest::{Client, StatusCode, redirect::Policy};
+use tasi::adapters::importers::peskaas::SOURCE;
+use tasi::adapters::importers::run::import_peskaas_dir;
+use tasi::adapters::persistence::diesel_users::DieselUserRepository;
+use tasi::adapters::security::hasher::Argon2idHasher;
+use tasi::application::access::add_user;
+use tasi::domain::access::Email;
+
+const EMAIL: &str = "officer@fisheries.tl";
+const PASSWORD: &str = "correct horse battery staple";
+
+fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn add_officer(db: &TestDb) {
+    let email = Email::parse(EMAIL).unwrap_or_else(|e| panic!("{e}"));
+    let hasher = Argon2idHasher::new().unwrap_or_else(|e| panic!("{e}"));
+    add_user(
+        &DieselUserRepository::new(db.pool.clone()),
+        &hasher,
+        &email,
+        PASSWORD,
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The value of the first hidden `csrf_token` input of a page.
+fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("no csrf_token in {html}"));
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn get(c: &Client, url: &str) -> (StatusCode, String) {
+    let r = c
+        .get(url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    let status = r.status();
+    (status, r.text().await.unwrap_or_default())
+}
+
+async fn log_in(c: &Client, base: &str, password: &str) -> reqwest::Response {
+    let (_, page) = get(c, &format!("{base}/login")).await;
+    let token = csrf_of(&page);
+    c.post(format!("{base}/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", EMAIL),
+            ("password", password),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn app_with_data() -> (TestDb, ()) {
+    let db = TestDb::new();
+    import_peskaas_dir(&db.pool, &peskaas_dir(), SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    add_officer(&db);
+    (db, ())
+}
+
+#[actix_web::test]
+async fn a_request_without_login_is_redirected_to_the_login_page() {
+    let db = TestDb::new();
+    let base = spawn_app(&db);
+    let c = client();
+    for path in [
+        "/",
+        "/landings",
+        "/landings/summary.csv",
+        "/flags",
+        "/imports",
+        "/nowhere",
+    ] {
+        let r = c
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
+        let loc = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert!(loc.starts_with("/login?next="), "{path} → {loc}");
+    }
+    let (status, body) = get(&c, &format!("{base}/healthz")).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+    let (status, body) = get(&c, &format!("{base}/login")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("name=\"csrf_token\""));
+}
+
+#[actix_web::test]
+async fn an_officer_logs_in_and_reads_the_dashboard_the_list_a_landing_and_the_summary_csv() {
+    let (db, _) = app_with_data();
+    let base = spawn_app(&db);
+    let c = client();
+
+    let r = log_in(&c, &base, PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/")
+    );
+
+    let (status, dash) = get(&c, &format!("{base}/")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        dash.contains("2019-09 to 2020-08"),
+        "window of the 12 months up to the latest data"
+    );
+    assert!(dash.contains("Landings surveyed") && dash.contains("CPUE"));
+    assert_eq!(dash.matches("<svg").count(), 3, "chart, species, map");
+    assert!(dash.contains("Atauro") && dash.contains("Others"));
+
+    let (status, atauro) = get(&c, &format!("{base}/?municipality=Atauro")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(atauro.contains("<h1>Atauro</h1>"));
+    let (status, _) = get(&c, &format!("{base}/?municipality=Atlantis")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (status, list) = get(
+        &c,
+        &format!("{base}/landings?municipality=Atauro&boat=2&from=2018-01-01&to=2018-01-31"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let expected = db.count(
+        "SELECT count(*) AS n FROM landings.surveyed_landings WHERE municipality = 'Atauro' AND boat_code = 2
+         AND landing_date BETWEEN '2018-01-01' AND '2018-01-31'",
+    );
+    assert!(expected > 0);
+    assert!(
+        list.contains(&format!("{} landings", expected)),
+        "count shown"
+    );
+    let href = list
+        .split("href=\"/landings/")
+        .filter_map(|s| s.split('"').next())
+        .find(|id| uuid::Uuid::parse_str(id).is_ok())
+        .unwrap_or_else(|| panic!("no landing link"))
+        .to_string();
+    let (status, landing) = get(&c, &format!("{base}/landings/{href}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(landing.contains("Catch lines") && landing.contains("Timor-Leste/Atauro/Station"));
+
+    let (status, flagged) = get(
+        &c,
+        &format!("{base}/landings?flag=date.before_survey_start"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(flagged.contains("1 landings") && flagged.contains("42920284"));
+
+    let (status, _) = get(
+        &c,
+        &format!("{base}/landings/00000000-0000-0000-0000-000000000000"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = get(&c, &format!("{base}/landings/not-an-id")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let r = c
+        .get(format!("{base}/landings/summary.csv"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .starts_with("text/csv")
+    );
+    let csv = r.text().await.unwrap_or_default();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "scope,municipality,boat_type,month,landings,fishing_days,effort_fisher_hours,catch_kg,cpue"
+    );
+    assert_eq!(lines.len(), 1 + 48 + 280 + 96);
+    assert!(
+        lines[1].starts_with("national,,,2016-09,60,5,254.7"),
+        "{}",
+        lines[1]
+    );
+    let canoe = lines
+        .iter()
+        .filter(|l| l.starts_with("boat_type,,canoe,"))
+        .count();
+    let motor = lines
+        .iter()
+        .filter(|l| l.starts_with("boat_type,,motor,"))
+        .count();
+    assert_eq!((canoe, motor), (48, 48));
+    let landings_sum: i64 = lines[1..]
+        .iter()
+        .filter(|l| l.starts_with("national,"))
+        .filter_map(|l| l.split(',').nth(4)?.parse::<i64>().ok())
+        .sum();
+    assert_eq!(landings_sum, 21_249);
+
+    let (status, national) = get(&c, &format!("{base}/landings/summary.csv?scope=national")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(national.lines().count(), 1 + 48);
+    let (status, _) = get(&c, &format!("{base}/landings/summary.csv?scope=galaxy")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    for page in ["/landings/summary?scope=municipality", "/flags", "/imports"] {
+        let (status, body) = get(&c, &format!("{base}{page}")).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(body.contains(EMAIL), "{page} shows who is logged in");
+    }
+}
+
+#[actix_web::test]
+async fn a_post_without_its_csrf_token_is_forbidden_and_changes_nothing() {
+    let db = TestDb::new();
+    add_officer(&db);
+    let base = spawn_app(&db);
+    let c = client();
+    assert_eq!(
+        log_in(&c, &base, PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let r = c
+        .post(format!("{base}/logout"))
+        .form(&[("x", "y")])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = c
+        .post(format!("{base}/logout"))
+        .form(&[("csrf_token", "forged")])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Still logged in.
+    let (status, page) = get(&c, &format!("{base}/flags")).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // With the token, logout works and ends the session.
+    let token = csrf_of(&page);
+    let r = c
+        .post(format!("{base}/logout"))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = c
+        .get(format!("{base}/flags"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        db.count("SELECT count(*) AS n FROM access.sessions WHERE user_id IS NOT NULL"),
+        0
+    );
+
+    // A login form posted without its token is refused too.
+    let r = client()
+        .post(format!("{base}/login"))
+        .form(&[("email", EMAIL), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[actix_web::test]
+async fn a_wrong_password_gets_one_generic_message_and_no_session() {
+    let db = TestDb::new();
+    add_officer(&db);
+    let base = spawn_app(&db);
+    let c = client();
+    let r = log_in(&c, &base, "not the password at all").await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let body = r.text().await.unwrap_or_default();
+    assert!(body.contains("The e-mail or password is not right."));
+    let r = c
+        .get(format!("{base}/"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
+async fn pages_carry_the_security_headers() {
+    let db = TestDb::new();
+    let base = spawn_app(&db);
+    let r = client()
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let h = r.headers();
+    let csp = h
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        csp.contains("object-src 'none'")
+            && csp.contains("frame-ancestors 'none'")
+            && !csp.contains("unsafe-inline")
+    );
+    assert_eq!(
+        h.get("x-content-type-options")
+            .and_then(|v| v.to_str().ok()),
+        Some("nosniff")
+    );
+    let cookie = h
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+}
