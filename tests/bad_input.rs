@@ -289,11 +289,20 @@ fn a_changed_landing_is_replaced_whole_on_reimport_and_the_rest_left_alone() {
     ));
     assert_eq!(id_before, 1);
 
-    let report = import_peskaas_dir(&db.pool, &dir.0, SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
-    let trips = report.tables.iter().find(|t| t.table == "trips.csv").cloned().unwrap_or_default();
+    let report =
+        import_peskaas_dir(&db.pool, &dir.0, SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    let trips = report
+        .tables
+        .iter()
+        .find(|t| t.table == "trips.csv")
+        .cloned()
+        .unwrap_or_default();
     assert_eq!((trips.imported, trips.unchanged), (1, 39));
     assert_eq!(landings(&db), 40);
-    assert_eq!(db.count("SELECT count(*) AS n FROM landings.catch_lines"), lines_before + 1);
+    assert_eq!(
+        db.count("SELECT count(*) AS n FROM landings.catch_lines"),
+        lines_before + 1
+    );
     assert_eq!(
         db.count(
             "SELECT count(*) AS n FROM landings.catch_lines c
