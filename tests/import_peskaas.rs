@@ -128,6 +128,17 @@ fn the_rule_set_keeps_21249_landings_and_flags_the_known_oddities() {
         db.count("SELECT count(DISTINCT landing_id) AS n FROM landings.quality_flags WHERE code = 'municipality.unknown'"),
         1_568
     );
+    // Implausible values stay as reported but out of value totals (tasi's rule, not PeskAAS').
+    let value_flags = |code: &str| {
+        db.count(&format!(
+            "SELECT count(*) AS n FROM landings.quality_flags f JOIN landings.surveyed_landings s ON s.id = f.landing_id
+             WHERE f.code = '{code}' AND s.counts_in_summaries"
+        ))
+    };
+    assert_eq!(value_flags("catch_value.implausible"), 42);
+    assert_eq!(value_flags("catch_value.without_catch"), 15);
+    assert_eq!(db.count("SELECT count(*) AS n FROM landings.surveyed_landings WHERE catch_value_usd = 9401328 AND summary_value_usd IS NULL"), 1);
+    assert_eq!(db.count("SELECT round(sum(value_usd))::int8 AS n FROM landings.monthly_summaries WHERE scope = 'national'"), 411_166);
     // The values are kept as reported.
     assert_eq!(
         db.count("SELECT count(*) AS n FROM landings.surveyed_landings WHERE fisher_hours < 0"),

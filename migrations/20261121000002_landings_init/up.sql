@@ -72,6 +72,7 @@ CREATE TABLE landings.surveyed_landings (
     repaired_hours_at_sea double precision,
     summary_habitat_code smallint,
     catch_kg             double precision NOT NULL,
+    summary_value_usd    double precision,
     error_count          integer NOT NULL,
     warning_count        integer NOT NULL,
     UNIQUE (source, source_id)

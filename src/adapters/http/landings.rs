@@ -529,6 +529,13 @@ async fn landing_page(
             name: "Catch (kg)",
             value: num(a.catch.value(), 3),
         },
+        Field {
+            name: "Value in value totals (USD)",
+            value: a
+                .value
+                .map(|v| num(v.value(), 2))
+                .unwrap_or_else(|| "–".into()),
+        },
     ];
     let lines = l
         .catch_lines

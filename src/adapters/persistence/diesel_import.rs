@@ -115,6 +115,7 @@ struct NewLanding<'a> {
     repaired_hours_at_sea: Option<f64>,
     summary_habitat_code: Option<i16>,
     catch_kg: f64,
+    summary_value_usd: Option<f64>,
     error_count: i32,
     warning_count: i32,
 }
@@ -423,6 +424,7 @@ impl ImportTransaction for DieselImportTx<'_> {
                 repaired_hours_at_sea: s.hours_at_sea,
                 summary_habitat_code: s.summary_habitat_code,
                 catch_kg: s.catch.value(),
+                summary_value_usd: s.value.map(|v| v.value()),
                 error_count: errors as i32,
                 warning_count: (s.flags.len() - errors) as i32,
             });
@@ -530,7 +532,7 @@ impl ImportTransaction for DieselImportTx<'_> {
                 s::boat_code,
                 s::effort_fisher_hours,
                 s::catch_kg,
-                s::catch_value_usd,
+                s::summary_value_usd,
             ))
             .load(self.conn)
             .map_err(store_err)?;

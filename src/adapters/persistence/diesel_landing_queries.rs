@@ -21,7 +21,7 @@ use crate::domain::landings::{
     Assessment, BoatType, CatchLine, CatchUse, Cpue, FisherHours, Fishers, LandingId,
     LandingSiteRef, MonthlySummaryRow, QualityFlag, Severity, SummaryScope, SurveyedLanding,
 };
-use crate::domain::shared::{AccessScope, JurisdictionPath, Kilograms, Period};
+use crate::domain::shared::{AccessScope, JurisdictionPath, Kilograms, Period, Usd};
 
 /// Landing queries over a pool.
 pub struct DieselLandingQueries {
@@ -292,6 +292,7 @@ impl LandingQueries for DieselLandingQueries {
             repaired_hours_at_sea: Option<f64>,
             summary_habitat_code: Option<i16>,
             catch_kg: f64,
+            summary_value_usd: Option<f64>,
         }
         let row: Option<Row> = s::table
             .filter(s::id.eq(id))
@@ -328,6 +329,7 @@ impl LandingQueries for DieselLandingQueries {
                 s::repaired_hours_at_sea,
                 s::summary_habitat_code,
                 s::catch_kg,
+                s::summary_value_usd,
             ))
             .first(&mut c)
             .optional()
@@ -451,6 +453,7 @@ impl LandingQueries for DieselLandingQueries {
                 .boat_code
                 .and_then(|b| BoatType::from_code(b.into()).ok())
                 .filter(|b| *b != BoatType::Shore),
+            value: r.summary_value_usd.and_then(|v| Usd::new(v).ok()),
         };
         Ok(Some(LandingDetail {
             landing,

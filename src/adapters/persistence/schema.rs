@@ -88,6 +88,7 @@ pub mod landings {
             repaired_hours_at_sea -> Nullable<Float8>,
             summary_habitat_code -> Nullable<Int2>,
             catch_kg -> Float8,
+            summary_value_usd -> Nullable<Float8>,
             error_count -> Int4,
             warning_count -> Int4,
         }

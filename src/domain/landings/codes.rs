@@ -215,6 +215,12 @@ impl Habitat {
 
     /// The code the PeskAAS summaries use: traditional FAD (5) counts as FAD (2), then
     /// mangrove 6 → 5 and gleaning 7 → 6 (DOMAIN.md rule set `peskaas-2020`, step 2).
+    ///
+    /// ```
+    /// use tasi::domain::landings::Habitat;
+    /// assert_eq!(Habitat::TraditionalFad.summary_code(), 2);
+    /// assert_eq!(Habitat::Gleaning.summary_code(), 6);
+    /// ```
     pub fn summary_code(self) -> i16 {
         match self {
             Habitat::TraditionalFad => 2,

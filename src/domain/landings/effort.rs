@@ -71,6 +71,16 @@ pub struct Cpue(f64);
 impl Cpue {
     /// CPUE of totals: `catch ÷ effort`, and 0 when `effort` is 0 (rule set `peskaas-2020`,
     /// step 6).
+    ///
+    /// ```
+    /// use tasi::domain::landings::{Cpue, FisherHours};
+    /// use tasi::domain::shared::Kilograms;
+    /// // FAO FTP 425 §10.3.7: 70 kg over 10 units of effort → 7 per unit.
+    /// let catch = Kilograms::new(70.0).unwrap_or_default();
+    /// let effort = FisherHours::new(10.0).unwrap_or_default();
+    /// assert_eq!(Cpue::of_totals(catch, effort).value(), 7.0);
+    /// assert_eq!(Cpue::of_totals(catch, FisherHours::ZERO).value(), 0.0);
+    /// ```
     pub fn of_totals(catch: Kilograms, effort: FisherHours) -> Self {
         if effort.value() > 0.0 {
             Cpue(catch.value() / effort.value())

@@ -12,7 +12,7 @@ use super::codes::{BoatType, Habitat};
 use super::effort::FisherHours;
 use super::flags::{QualityFlag, Severity};
 use super::landing::SurveyedLanding;
-use crate::domain::shared::Kilograms;
+use crate::domain::shared::{Kilograms, Usd};
 
 /// The outcome of a rule set on one landing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,6 +31,9 @@ pub struct Assessment {
     pub catch: Kilograms,
     /// The boat type when it is one that summaries count (canoe or motor boat).
     pub summary_boat_type: Option<BoatType>,
+    /// The reported catch value that value totals use; `None` when not reported or
+    /// implausible (see [`Peskaas2020::max_usd_per_kg`]).
+    pub value: Option<Usd>,
 }
 
 impl Assessment {
@@ -66,6 +69,12 @@ pub struct Peskaas2020 {
     pub accepted_source_flags: [i16; 3],
     /// Source catch flags that are warnings rather than clean (4 and 5).
     pub warning_source_flags: [i16; 2],
+    /// Highest plausible value of a landing's catch, USD per kg (100). Not a PeskAAS rule
+    /// (PeskAAS published no value figures): tasi's guard for value totals, 16× the price
+    /// above which PeskAAS flags a catch line (6 USD/kg, catch flag 5). Of the 21,249
+    /// landings the PeskAAS data summarises it sets aside 42 values, among them one of
+    /// 9,401,328 USD for 30 kg. A value reported with no catch is set aside too (15 more).
+    pub max_usd_per_kg: f64,
 }
 
 /// The name and version of this rule set.
@@ -82,6 +91,7 @@ impl Default for Peskaas2020 {
             max_kg_per_fisher_hour: 100.0,
             accepted_source_flags: [0, 4, 5],
             warning_source_flags: [4, 5],
+            max_usd_per_kg: 100.0,
         }
     }
 }
@@ -100,7 +110,8 @@ impl Peskaas2020 {
     /// Steps, in DOMAIN.md order: (1) repair hours and fisher-hours; (2) recode habitats;
     /// (3) errors for incomplete or source-flagged catch lines, unknown municipality,
     /// missing habitat, gear or fisher-hours, dates before the survey start, missing or in
-    /// the future; (4) catch = Σ catch-line weights; (5) error above 100 kg per fisher-hour.
+    /// the future; (4) catch = Σ catch-line weights; (5) error above 100 kg per fisher-hour;
+    /// (6, tasi's) a warning that sets aside an implausible catch value from value totals.
     ///
     /// Where PeskAAS let a value through that cannot be a measurement, tasi flags an error
     /// too: negative hours or fisher-hours, negative weights, and codes outside the code
@@ -327,6 +338,47 @@ impl Peskaas2020 {
             }
         }
 
+        // 6. The value that value totals may use (a warning: the landing still counts).
+        let value = match landing.catch_value_usd.map(Usd::new) {
+            None => None,
+            Some(Err(_)) => {
+                flags.push(QualityFlag::new(
+                    "catch_value.invalid",
+                    Severity::Warning,
+                    "The catch value is negative; it is left out of value totals.",
+                    vec![("catch_value_usd", opt(landing.catch_value_usd))],
+                ));
+                None
+            }
+            Some(Ok(v)) if v.value() > 0.0 && catch.value() == 0.0 => {
+                flags.push(QualityFlag::new(
+                    "catch_value.without_catch",
+                    Severity::Warning,
+                    "A value is reported for a landing without catch; it is left out of value totals.",
+                    vec![("catch_value_usd", num(v.value()))],
+                ));
+                None
+            }
+            Some(Ok(v))
+                if catch.value() > 0.0 && v.value() / catch.value() > self.max_usd_per_kg =>
+            {
+                flags.push(QualityFlag::new(
+                    "catch_value.implausible",
+                    Severity::Warning,
+                    format!(
+                        "The catch value is above {} USD per kg; it is left out of value totals.",
+                        self.max_usd_per_kg
+                    ),
+                    vec![
+                        ("catch_value_usd", num(v.value())),
+                        ("catch_kg", format!("{:.3}", catch.value())),
+                    ],
+                ));
+                None
+            }
+            Some(Ok(v)) => Some(v),
+        };
+
         Assessment {
             rule_set: PESKAAS_2020.to_string(),
             flags,
@@ -335,6 +387,7 @@ impl Peskaas2020 {
             summary_habitat_code,
             catch,
             summary_boat_type,
+            value,
         }
     }
 
@@ -663,6 +716,28 @@ mod tests {
         let a = assess(&l);
         assert_eq!(codes(&a), ["catch_line.weight_invalid"]);
         assert!((a.catch.value() - 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn implausible_values_are_set_aside_from_value_totals_with_a_warning() {
+        let mut l = landing(); // 3 kg
+        l.catch_value_usd = Some(300.0); // 100 USD/kg: plausible at the limit
+        let a = assess(&l);
+        assert_eq!(a.value.map(Usd::value), Some(300.0));
+        assert!(a.flags.is_empty());
+        l.catch_value_usd = Some(9_401_328.0);
+        let a = assess(&l);
+        assert_eq!(codes(&a), ["catch_value.implausible"]);
+        assert_eq!(a.value, None);
+        assert!(a.counts_in_summaries(), "the catch still counts");
+        l.catch_lines.clear();
+        l.catch_value_usd = Some(20.0);
+        assert_eq!(codes(&assess(&l)), ["catch_value.without_catch"]);
+        l.catch_value_usd = Some(-1.0);
+        assert_eq!(codes(&assess(&l)), ["catch_value.invalid"]);
+        l.catch_value_usd = None;
+        assert_eq!(assess(&l).value, None);
+        assert!(assess(&l).flags.is_empty());
     }
 
     #[test]

@@ -57,7 +57,8 @@ pub struct SummaryInput {
     pub effort: FisherHours,
     /// Catch of the landing.
     pub catch: Kilograms,
-    /// Reported value of the catch in USD, when reported.
+    /// Value of the catch in USD that value totals use (reported, and not set aside by the
+    /// rule set).
     pub value_usd: Option<f64>,
 }
 

@@ -72,6 +72,15 @@ impl JurisdictionPath {
     }
 
     /// True when `other` is this node or lies below it.
+    ///
+    /// ```
+    /// use tasi::domain::shared::JurisdictionPath;
+    /// let atauro = JurisdictionPath::parse("Timor-Leste/Atauro").unwrap_or_else(|e| panic!("{e}"));
+    /// let site = JurisdictionPath::parse("Timor-Leste/Atauro/Station 6").unwrap_or_else(|e| panic!("{e}"));
+    /// let baucau = JurisdictionPath::parse("Timor-Leste/Baucau").unwrap_or_else(|e| panic!("{e}"));
+    /// assert!(atauro.covers(&site));
+    /// assert!(!atauro.covers(&baucau));
+    /// ```
     pub fn covers(&self, other: &JurisdictionPath) -> bool {
         other.0 == self.0
             || (other.0.starts_with(&self.0) && other.0.as_bytes().get(self.0.len()) == Some(&b'/'))

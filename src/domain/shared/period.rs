@@ -31,6 +31,13 @@ impl Period {
 
     /// Parses `YYYY-MM` (e.g. `2019-03`).
     ///
+    /// ```
+    /// use tasi::domain::shared::Period;
+    /// let p = Period::parse("2019-12").unwrap_or_else(|e| panic!("{e}"));
+    /// assert_eq!(p.next().to_string(), "2020-01");
+    /// assert!(Period::parse("2019-13").is_err());
+    /// ```
+    ///
     /// # Errors
     /// [`PeriodError`] when the text is not a year and a month 01–12 joined by `-`.
     pub fn parse(text: &str) -> Result<Self, PeriodError> {
