@@ -95,12 +95,17 @@ impl Drop for Scratch {
 
 /// Starts the application on a free port of 127.0.0.1; its base URL.
 pub fn spawn_app(db: &TestDb) -> String {
+    spawn_app_with(db, false)
+}
+
+/// Starts the application, telling it whether its data is the synthetic demo set.
+pub fn spawn_app_with(db: &TestDb, synthetic: bool) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
     let port = listener
         .local_addr()
         .unwrap_or_else(|e| panic!("{e}"))
         .port();
-    let state = AppState::new(db.pool.clone(), false).unwrap_or_else(|e| panic!("{e}"));
+    let state = AppState::new(db.pool.clone(), synthetic).unwrap_or_else(|e| panic!("{e}"));
     let server = http::run(listener, state, false).unwrap_or_else(|e| panic!("{e}"));
     actix_web::rt::spawn(server);
     format!("http://127.0.0.1:{port}")

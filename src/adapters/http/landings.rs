@@ -795,18 +795,18 @@ async fn import_page(
         return not_found_page();
     };
     let queries = state.landings.clone();
-    let (imports, rows) = block!(
+    let (import, rows) = block!(
         queries
-            .imports()
+            .import(id)
             .and_then(|i| Ok((i, queries.rejected_rows(id, REJECTED_SHOWN + 1)?)))
     );
-    let Some(import) = imports.iter().find(|i| i.id == id) else {
+    let Some(import) = import else {
         return not_found_page();
     };
     let truncated = rows.len() as i64 > REJECTED_SHOWN;
     render(&ImportPage {
         chrome,
-        import: import_row(import),
+        import: import_row(&import),
         truncated,
         rows: rows
             .into_iter()

@@ -136,6 +136,54 @@ fn municipality_countries(c: &mut PgPooled) -> Result<HashMap<String, String>, S
 }
 
 impl DieselLandingQueries {
+    /// The newest 200 imports, or the one with `id`.
+    fn load_imports(&self, id: Option<Uuid>) -> Result<Vec<ImportRecord>, StoreError> {
+        use l::imports as i;
+        let mut c = self.conn()?;
+        type Row = (
+            Uuid,
+            String,
+            String,
+            String,
+            chrono::DateTime<chrono::Utc>,
+            chrono::DateTime<chrono::Utc>,
+            String,
+            serde_json::Value,
+        );
+        let mut q = i::table.into_boxed::<Pg>();
+        if let Some(id) = id {
+            q = q.filter(i::id.eq(id));
+        }
+        let rows: Vec<Row> = q
+            .order(i::started_at.desc())
+            .limit(200)
+            .select((
+                i::id,
+                i::source,
+                i::location,
+                i::rule_set,
+                i::started_at,
+                i::finished_at,
+                i::started_by,
+                i::counts,
+            ))
+            .load(&mut c)
+            .map_err(store_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ImportRecord {
+                id: r.0,
+                source: r.1,
+                location: r.2,
+                rule_set: r.3,
+                started_at: r.4,
+                finished_at: r.5,
+                started_by: r.6,
+                counts: serde_json::from_value::<Vec<TableCounts>>(r.7).unwrap_or_default(),
+            })
+            .collect())
+    }
+
     fn visible_municipalities(
         &self,
         c: &mut PgPooled,
@@ -729,46 +777,11 @@ impl LandingQueries for DieselLandingQueries {
     }
 
     fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
-        use l::imports as i;
-        let mut c = self.conn()?;
-        type Row = (
-            Uuid,
-            String,
-            String,
-            String,
-            chrono::DateTime<chrono::Utc>,
-            chrono::DateTime<chrono::Utc>,
-            String,
-            serde_json::Value,
-        );
-        let rows: Vec<Row> = i::table
-            .order(i::started_at.desc())
-            .limit(200)
-            .select((
-                i::id,
-                i::source,
-                i::location,
-                i::rule_set,
-                i::started_at,
-                i::finished_at,
-                i::started_by,
-                i::counts,
-            ))
-            .load(&mut c)
-            .map_err(store_err)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| ImportRecord {
-                id: r.0,
-                source: r.1,
-                location: r.2,
-                rule_set: r.3,
-                started_at: r.4,
-                finished_at: r.5,
-                started_by: r.6,
-                counts: serde_json::from_value::<Vec<TableCounts>>(r.7).unwrap_or_default(),
-            })
-            .collect())
+        self.load_imports(None)
+    }
+
+    fn import(&self, id: Uuid) -> Result<Option<ImportRecord>, StoreError> {
+        Ok(self.load_imports(Some(id))?.into_iter().next())
     }
 
     fn rejected_rows(&self, import_id: Uuid, limit: i64) -> Result<Vec<RejectedRow>, StoreError> {

@@ -13,7 +13,7 @@ use crate::domain::access::User;
 
 /// Paths served without a login.
 pub fn is_public(path: &str) -> bool {
-    path == "/login" || path == "/healthz" || path.starts_with("/static/") || path == "/favicon.ico"
+    path == "/login" || path == "/healthz" || path.starts_with("/static/")
 }
 
 /// The logged-in user, put in the request's extensions by [`login_guard`].

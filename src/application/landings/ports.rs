@@ -384,6 +384,12 @@ pub trait LandingQueries: Send + Sync {
     /// [`StoreError`] when the database fails.
     fn imports(&self) -> Result<Vec<ImportRecord>, StoreError>;
 
+    /// One import, `None` when there is none with that id.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn import(&self, id: Uuid) -> Result<Option<ImportRecord>, StoreError>;
+
     /// The rejected rows of one import (at most `limit`).
     ///
     /// # Errors
