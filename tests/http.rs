@@ -76,6 +76,15 @@ async fn log_in(c: &Client, base: &str, password: &str) -> reqwest::Response {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// A synthetic set of `landings` in a scratch directory, changed by `damage`.
+fn synthetic_set(landings: usize, damage: impl FnOnce(&std::path::Path)) -> Scratch {
+    let dir = Scratch::new();
+    let end = chrono::NaiveDate::from_ymd_opt(2026, 10, 31).unwrap_or_default();
+    synthetic::write(&dir.0, landings, end).unwrap_or_else(|e| panic!("{e}"));
+    damage(&dir.0);
+    dir
+}
+
 fn app_with_data() -> (TestDb, ()) {
     let db = TestDb::new();
     import_peskaas_dir(&db.pool, &peskaas_dir(), SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
@@ -356,9 +365,7 @@ async fn pages_carry_the_security_headers() {
 #[actix_web::test]
 async fn synthetic_demo_data_is_labelled_synthetic_on_every_page() {
     let db = TestDb::new();
-    let dir = Scratch::new();
-    let end = chrono::NaiveDate::from_ymd_opt(2026, 10, 31).unwrap_or_default();
-    synthetic::write(&dir.0, 300, end).unwrap_or_else(|e| panic!("{e}"));
+    let dir = synthetic_set(300, |_| ());
     import_peskaas_dir(&db.pool, &dir.0, synthetic::SOURCE, "test")
         .unwrap_or_else(|e| panic!("{e}"));
     add_officer(&db);
@@ -388,13 +395,12 @@ async fn synthetic_demo_data_is_labelled_synthetic_on_every_page() {
 #[actix_web::test]
 async fn an_import_page_lists_its_rejected_rows_with_file_line_and_reason() {
     let db = TestDb::new();
-    let dir = Scratch::new();
-    let end = chrono::NaiveDate::from_ymd_opt(2020, 8, 31).unwrap_or_default();
-    synthetic::write(&dir.0, 30, end).unwrap_or_else(|e| panic!("{e}"));
-    let catches = dir.0.join("catches.csv");
-    let text = std::fs::read_to_string(&catches).unwrap_or_default()
-        + "424242,1,20,3,<b>oops</b>,sale,0,\n";
-    std::fs::write(&catches, text).unwrap_or_else(|e| panic!("{e}"));
+    let dir = synthetic_set(30, |dir| {
+        let catches = dir.join("catches.csv");
+        let text = std::fs::read_to_string(&catches).unwrap_or_default()
+            + "424242,1,20,3,<b>oops</b>,sale,0,\n";
+        std::fs::write(&catches, text).unwrap_or_else(|e| panic!("{e}"));
+    });
     let report =
         import_peskaas_dir(&db.pool, &dir.0, SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
     add_officer(&db);

@@ -36,16 +36,26 @@ async fn login_form(
     session: Session,
     q: web::Query<NextQuery>,
 ) -> impl Responder {
+    login_page(&state, &session, q.next.as_deref(), None, String::new())
+}
+
+fn login_page(
+    state: &AppState,
+    session: &Session,
+    next: Option<&str>,
+    error: Option<String>,
+    email: String,
+) -> LoginPage {
     LoginPage {
         chrome: Chrome {
             user: None,
-            csrf: csrf::token(&session),
+            csrf: csrf::token(session),
             synthetic: state.synthetic,
             active: "",
         },
-        next: safe_next(q.next.as_deref()),
-        error: None,
-        email: String::new(),
+        next: safe_next(next),
+        error,
+        email,
     }
 }
 
@@ -80,17 +90,13 @@ async fn login(
         }
         Ok(Ok(None)) => {
             tracing::warn!("login failed");
-            let page = LoginPage {
-                chrome: Chrome {
-                    user: None,
-                    csrf: csrf::token(&session),
-                    synthetic: state.synthetic,
-                    active: "",
-                },
-                next: safe_next(form.next.as_deref()),
-                error: Some("The e-mail or password is not right.".into()),
-                email: form.email,
-            };
+            let page = login_page(
+                &state,
+                &session,
+                form.next.as_deref(),
+                Some("The e-mail or password is not right.".into()),
+                form.email,
+            );
             match askama::Template::render(&page) {
                 Ok(html) => HttpResponse::Unauthorized()
                     .content_type("text/html; charset=utf-8")

@@ -29,6 +29,20 @@ pub struct DieselLandingQueries {
 }
 
 impl DieselLandingQueries {
+    /// `municipality` when the scope may see it (else none), or every visible one.
+    fn chosen_municipalities(
+        &self,
+        c: &mut PgPooled,
+        scope: &AccessScope,
+        municipality: Option<&str>,
+    ) -> Result<Vec<String>, StoreError> {
+        let visible = self.visible_municipalities(c, scope)?;
+        Ok(match municipality {
+            Some(m) => visible.into_iter().filter(|v| v == m).collect(),
+            None => visible,
+        })
+    }
+
     /// Queries on `pool`.
     pub fn new(pool: PgPool) -> Self {
         DieselLandingQueries { pool }
@@ -589,12 +603,10 @@ impl LandingQueries for DieselLandingQueries {
         municipality: Option<&str>,
     ) -> Result<Vec<MonthFigures>, StoreError> {
         let mut c = self.conn()?;
-        let visible = self.visible_municipalities(&mut c, scope)?;
-        let names: Vec<String> = match municipality {
-            Some(m) if visible.iter().any(|v| v == m) => vec![m.to_string()],
-            Some(_) => return Ok(Vec::new()),
-            None => visible,
-        };
+        let names = self.chosen_municipalities(&mut c, scope, municipality)?;
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
         let rows: Vec<FigRow> = diesel::sql_query(
             "SELECT '' AS name, month, sum(landings)::int8 AS landings,
                     sum(fishing_days)::int8 AS fishing_days,
@@ -671,12 +683,10 @@ impl LandingQueries for DieselLandingQueries {
         to: NaiveDate,
     ) -> Result<Vec<SpeciesCatch>, StoreError> {
         let mut c = self.conn()?;
-        let visible = self.visible_municipalities(&mut c, scope)?;
-        let names: Vec<String> = match municipality {
-            Some(m) if visible.iter().any(|v| v == m) => vec![m.to_string()],
-            Some(_) => return Ok(Vec::new()),
-            None => visible,
-        };
+        let names = self.chosen_municipalities(&mut c, scope, municipality)?;
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
         #[derive(QueryableByName)]
         struct R {
             #[diesel(sql_type = diesel::sql_types::Int4)]

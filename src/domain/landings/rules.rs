@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::codes::{BoatType, Habitat};
+use super::codes::{BoatType, Habitat, UnknownCode};
 use super::effort::FisherHours;
 use super::flags::{QualityFlag, Severity};
 use super::landing::SurveyedLanding;
@@ -138,26 +138,14 @@ impl Peskaas2020 {
         let effort = effort_hours.and_then(|h| FisherHours::new(h).ok());
 
         // 2. Habitat, lumped as the summaries count it.
-        let summary_habitat_code = match landing.habitat() {
-            None => {
-                flags.push(QualityFlag::new(
-                    "habitat.missing",
-                    Severity::Error,
-                    "No habitat was reported.",
-                    vec![],
-                ));
-                None
-            }
-            Some(Err(e)) => {
-                flags.push(QualityFlag::new(
-                    "habitat.unknown",
-                    Severity::Error,
-                    e.to_string(),
-                    vec![("habitat_code", opt(landing.habitat_code))],
-                ));
-                None
-            }
-            Some(Ok(h)) => {
+        let summary_habitat_code = match coded(
+            landing.habitat(),
+            "habitat",
+            landing.habitat_code,
+            &mut flags,
+        ) {
+            None => None,
+            Some(h) => {
                 if h == Habitat::TraditionalFad {
                     flags.push(QualityFlag::new(
                         "habitat.traditional_fad_as_fad",
@@ -252,42 +240,15 @@ impl Peskaas2020 {
                 vec![("site", landing.site.path.to_string())],
             ));
         }
-        match landing.gear() {
-            None => flags.push(QualityFlag::new(
-                "gear.missing",
-                Severity::Error,
-                "No gear was reported.",
-                vec![],
-            )),
-            Some(Err(e)) => flags.push(QualityFlag::new(
-                "gear.unknown",
-                Severity::Error,
-                e.to_string(),
-                vec![("gear_code", opt(landing.gear_code))],
-            )),
-            Some(Ok(_)) => {}
-        }
-        let summary_boat_type = match landing.boat_type() {
-            None => {
-                flags.push(QualityFlag::new(
-                    "boat_type.missing",
-                    Severity::Error,
-                    "No boat type was reported.",
-                    vec![],
-                ));
-                None
-            }
-            Some(Err(e)) => {
-                flags.push(QualityFlag::new(
-                    "boat_type.unknown",
-                    Severity::Error,
-                    e.to_string(),
-                    vec![("boat_code", opt(landing.boat_code))],
-                ));
-                None
-            }
-            Some(Ok(BoatType::Shore)) => None,
-            Some(Ok(b)) => Some(b),
+        coded(landing.gear(), "gear", landing.gear_code, &mut flags);
+        let summary_boat_type = match coded(
+            landing.boat_type(),
+            "boat_type",
+            landing.boat_code,
+            &mut flags,
+        ) {
+            Some(BoatType::Shore) | None => None,
+            Some(b) => Some(b),
         };
         match landing.date {
             None => flags.push(QualityFlag::new(
@@ -444,6 +405,39 @@ impl Peskaas2020 {
             }
             Some(v) => Some(v),
         }
+    }
+}
+
+/// A coded field of a landing as a value object: `None` with an error flag when the code is
+/// missing (`<field>.missing`) or not in its code list (`<field>.unknown`).
+fn coded<T>(
+    parsed: Option<Result<T, UnknownCode>>,
+    field: &str,
+    reported: Option<i16>,
+    flags: &mut Vec<QualityFlag>,
+) -> Option<T> {
+    let label = field.replace('_', " ");
+    match parsed {
+        None => {
+            flags.push(QualityFlag::new(
+                &format!("{field}.missing"),
+                Severity::Error,
+                format!("No {label} was reported."),
+                vec![],
+            ));
+            None
+        }
+        Some(Err(e)) => {
+            let code = format!("{field}_code");
+            flags.push(QualityFlag::new(
+                &format!("{field}.unknown"),
+                Severity::Error,
+                e.to_string(),
+                vec![(code.as_str(), opt(reported))],
+            ));
+            None
+        }
+        Some(Ok(v)) => Some(v),
     }
 }
 
