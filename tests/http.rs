@@ -218,7 +218,7 @@ async fn an_officer_logs_in_and_reads_the_dashboard_the_list_a_landing_and_the_s
     );
     assert_eq!(lines.len(), 1 + 48 + 280 + 96);
     assert!(
-        lines[1].starts_with("national,,,2016-09,60,5,254.7"),
+        lines[1] == "national,,,2016-09,60,5,254.70,180.8423,0.710021",
         "{}",
         lines[1]
     );

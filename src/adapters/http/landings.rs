@@ -667,8 +667,9 @@ pub const SUMMARY_CSV_HEADER: [&str; 9] = [
     "cpue",
 ];
 
-/// Writes summary rows as CSV with [`SUMMARY_CSV_HEADER`]; figures at full precision
-/// (shortest text that reads back as the same number).
+/// Writes summary rows as CSV with [`SUMMARY_CSV_HEADER`]. Effort in fisher-hours to 0.01,
+/// catch in kg to 0.0001 (the source weighs to 0.1 g), CPUE in kg per fisher-hour to
+/// 0.000001.
 pub fn summary_to_csv(rows: &[MonthlySummaryRow]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(SUMMARY_CSV_HEADER)?;
@@ -685,9 +686,9 @@ pub fn summary_to_csv(rows: &[MonthlySummaryRow]) -> Result<Vec<u8>, csv::Error>
             r.month.to_string(),
             r.landings.to_string(),
             r.fishing_days.to_string(),
-            format!("{}", r.effort.value()),
-            format!("{}", r.catch.value()),
-            format!("{}", r.cpue.value()),
+            format!("{:.2}", r.effort.value()),
+            format!("{:.4}", r.catch.value()),
+            format!("{:.6}", r.cpue.value()),
         ])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))

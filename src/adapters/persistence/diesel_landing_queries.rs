@@ -442,7 +442,14 @@ impl LandingQueries for DieselLandingQueries {
             .load::<(i32, String, String)>(&mut c)
             .map_err(store_err)?
             .into_iter()
-            .map(|(code, en, tet)| (code, if en.is_empty() { tet } else { en }))
+            .map(|(code, en, tet)| {
+                let name = match (en.is_empty(), tet.is_empty()) {
+                    (false, false) => format!("{en} · {tet}"),
+                    (true, _) => tet,
+                    (false, true) => en,
+                };
+                (code, name)
+            })
             .collect();
         let path = JurisdictionPath::parse(&r.site_path).map_err(store_err)?;
         let landing = SurveyedLanding {

@@ -248,7 +248,7 @@ pub struct LandingDetail {
     pub counts_in_summaries: bool,
     /// The import that last wrote it.
     pub import_id: Uuid,
-    /// Species names by code, for the catch lines.
+    /// Species names by code, for the catch lines: `English · Tetum`, or the one known.
     pub species_names: HashMap<i32, String>,
 }
 

@@ -72,3 +72,19 @@ impl QualityFlag {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_round_trip_their_keys_and_errors_rank_above_warnings() {
+        for s in [Severity::Warning, Severity::Error] {
+            assert_eq!(Severity::from_key(s.key()), Some(s));
+        }
+        assert_eq!(Severity::from_key("fatal"), None);
+        assert!(Severity::Error > Severity::Warning);
+        let f = QualityFlag::new("x.y", Severity::Error, "why", vec![("a", "1".into())]);
+        assert_eq!(f.values, vec![("a".to_string(), "1".to_string())]);
+    }
+}

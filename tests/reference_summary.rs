@@ -1,0 +1,119 @@
+//! The summary CSV that tasi serves equals, row for row, the one computed by an independent
+//! re-implementation of the PeskAAS application's filters (tests/reference/, Python).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use common::{TestDb, peskaas_dir, spawn_app};
+use reqwest::{Client, redirect::Policy};
+use tasi::adapters::importers::peskaas::SOURCE;
+use tasi::adapters::importers::run::import_peskaas_dir;
+use tasi::adapters::persistence::diesel_users::DieselUserRepository;
+use tasi::adapters::security::hasher::Argon2idHasher;
+use tasi::application::access::add_user;
+use tasi::domain::access::Email;
+
+type Rows = BTreeMap<(String, String, String, String), Vec<f64>>;
+
+/// Rows keyed by scope, municipality, boat type, month; the five figures as numbers.
+fn parse(csv_text: &str) -> Rows {
+    let mut rows = BTreeMap::new();
+    for line in csv_text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f.len(), 9, "{line}");
+        let key = (f[0].into(), f[1].into(), f[2].into(), f[3].into());
+        let figures = f[4..]
+            .iter()
+            .map(|v| v.parse::<f64>().unwrap_or(f64::NAN))
+            .collect();
+        rows.insert(key, figures);
+    }
+    rows
+}
+
+#[actix_web::test]
+async fn the_summary_csv_matches_an_independent_reimplementation_of_peskaas_row_for_row() {
+    let today = chrono::Utc::now().date_naive().to_string();
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/reference/peskaas_2020_summary.py"
+    );
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(peskaas_dir())
+        .args(["--today", &today])
+        .output()
+        .unwrap_or_else(|e| panic!("python3: {e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected = parse(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(expected.len(), 424);
+
+    let db = TestDb::new();
+    import_peskaas_dir(&db.pool, &peskaas_dir(), SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    let email = Email::parse("analyst@fisheries.tl").unwrap_or_else(|e| panic!("{e}"));
+    let hasher = Argon2idHasher::new().unwrap_or_else(|e| panic!("{e}"));
+    add_user(
+        &DieselUserRepository::new(db.pool.clone()),
+        &hasher,
+        &email,
+        "a long passphrase here",
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let base = spawn_app(&db);
+    let c = Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let login = c
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let html = login.text().await.unwrap_or_default();
+    let token = html
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_string();
+    c.post(format!("{base}/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", "analyst@fisheries.tl"),
+            ("password", "a long passphrase here"),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let served = c
+        .get(format!("{base}/landings/summary.csv"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    let got = parse(&served);
+
+    let keys = |r: &Rows| r.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&got), keys(&expected), "the same scopes and months");
+    for (key, want) in &expected {
+        let have = &got[key];
+        for (i, (h, w)) in have.iter().zip(want).enumerate() {
+            // Counts exactly; effort, catch and CPUE to their printed precision.
+            let tolerance = [0.0, 0.0, 0.0051, 0.00011, 0.0000011][i];
+            assert!(
+                (h - w).abs() <= tolerance,
+                "{key:?} field {i}: tasi {h}, reference {w}"
+            );
+        }
+    }
+}
