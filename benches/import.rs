@@ -4,7 +4,8 @@
 //! Run: `cargo bench --bench import` (release profile). Needs PostgreSQL at
 //! `postgres://postgres@127.0.0.1:5432` (or `TASI_TEST_SERVER`), `psql` on PATH and the
 //! data set at `../shared/data/peskaas` (or `TASI_BENCH_DATA`). Prints wall times (best and
-//! median of `TASI_BENCH_RUNS`, default 5) and rows per second.
+//! median of `TASI_BENCH_RUNS`, default 5) and rows per second. Each run starts from empty
+//! tables after a `CHECKPOINT`; each side pays for its own writes only.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -66,12 +67,28 @@ fn main() -> anyhow::Result<()> {
     let rows = rows_in(&dir)?;
     println!("data: {} ({rows} rows in 5 files)", dir.display());
 
-    // 1. tasi's import, in process, into an empty migrated database.
+    // One migrated database, emptied before each run; a CHECKPOINT first, so that no run
+    // pays for the WAL of the one before.
+    let url = fresh_db("tasi_bench")?;
+    persistence::migrate(&url)?;
+    let pool = persistence::connect(&url, 2)?;
+    let empty = |url: &str| -> anyhow::Result<()> {
+        let mut c = PgConnection::establish(url)?;
+        diesel::sql_query(
+            "TRUNCATE geography.jurisdictions, landings.imports, landings.rejected_rows,
+                      landings.species, landings.surveyed_landings, landings.catch_lines,
+                      landings.quality_flags, landings.monthly_summaries,
+                      landings.monthly_species_catch",
+        )
+        .execute(&mut c)?;
+        diesel::sql_query("CHECKPOINT").execute(&mut c)?;
+        Ok(())
+    };
+
+    // 1. tasi's import, in process, into the empty database.
     let mut tasi_times = Vec::new();
     for _ in 0..runs {
-        let url = fresh_db("tasi_bench")?;
-        persistence::migrate(&url)?;
-        let pool = persistence::connect(&url, 2)?;
+        empty(&url)?;
         let t = Instant::now();
         import_peskaas_dir(&pool, &dir, SOURCE, "bench")?;
         tasi_times.push(t.elapsed());
@@ -82,8 +99,7 @@ fn main() -> anyhow::Result<()> {
     let mut cli_times = Vec::new();
     if exe.exists() {
         for _ in 0..runs {
-            let url = fresh_db("tasi_bench")?;
-            persistence::migrate(&url)?;
+            empty(&url)?;
             let t = Instant::now();
             let ok = Command::new(&exe)
                 .args(["import", "peskaas"])
@@ -97,42 +113,50 @@ fn main() -> anyhow::Result<()> {
             cli_times.push(t.elapsed());
         }
     }
+    drop(pool);
 
     // 3. psql \copy of the same files into plain tables (all columns text).
+    let copy_url = fresh_db("tasi_bench_copy")?;
+    let mut script = String::new();
+    let mut tables = Vec::new();
+    for f in &FILES[1..] {
+        let header = std::fs::read_to_string(dir.join(f))?
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let table = f.trim_end_matches(".csv");
+        let cols: Vec<String> = header.split(',').map(|c| format!("\"{c}\" text")).collect();
+        script.push_str(&format!("CREATE TABLE {table} ({});\n", cols.join(", ")));
+        tables.push(table.to_string());
+    }
+    script.push_str("CREATE TABLE municipalities (doc text);\n");
+    tables.push("municipalities".into());
+    let setup = Command::new("psql")
+        .args([&copy_url, "-q", "-c", &script])
+        .output()?;
+    anyhow::ensure!(setup.status.success(), "psql setup failed");
+    let mut copy = Vec::new();
+    for f in &FILES[1..] {
+        copy.push(format!(
+            "\\copy {} FROM '{}' WITH (FORMAT csv, HEADER true)",
+            f.trim_end_matches(".csv"),
+            dir.join(f).display()
+        ));
+    }
+    copy.push(format!(
+        "\\copy municipalities FROM '{}' WITH (FORMAT text, DELIMITER E'\\x01')",
+        dir.join(FILES[0]).display()
+    ));
     let mut copy_times = Vec::new();
     for _ in 0..runs {
-        let url = fresh_db("tasi_bench_copy")?;
-        let mut script = String::new();
-        for f in &FILES[1..] {
-            let header = std::fs::read_to_string(dir.join(f))?
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            let table = f.trim_end_matches(".csv");
-            let cols: Vec<String> = header.split(',').map(|c| format!("\"{c}\" text")).collect();
-            script.push_str(&format!("CREATE TABLE {table} ({});\n", cols.join(", ")));
-        }
-        script.push_str("CREATE TABLE municipalities (doc text);\n");
-        let setup = Command::new("psql")
-            .args([&url, "-q", "-c", &script])
-            .output()?;
-        anyhow::ensure!(setup.status.success(), "psql setup failed");
-        let mut copy = Vec::new();
-        for f in &FILES[1..] {
-            copy.push(format!(
-                "\\copy {} FROM '{}' WITH (FORMAT csv, HEADER true)",
-                f.trim_end_matches(".csv"),
-                dir.join(f).display()
-            ));
-        }
-        copy.push(format!(
-            "\\copy municipalities FROM '{}' WITH (FORMAT text, DELIMITER E'\\x01')",
-            dir.join(FILES[0]).display()
-        ));
+        let mut c = PgConnection::establish(&copy_url)?;
+        diesel::sql_query(format!("TRUNCATE {}", tables.join(", "))).execute(&mut c)?;
+        diesel::sql_query("CHECKPOINT").execute(&mut c)?;
+        drop(c);
         let t = Instant::now();
         let mut cmd = Command::new("psql");
-        cmd.args([url.as_str(), "-q", "-v", "ON_ERROR_STOP=1"]);
+        cmd.args([copy_url.as_str(), "-q", "-v", "ON_ERROR_STOP=1"]);
         for c in &copy {
             cmd.args(["-c", c]);
         }
