@@ -10,11 +10,15 @@ use tasi::adapters::config::Config;
 use tasi::adapters::http::{self, AppState};
 use tasi::adapters::importers::peskaas::SOURCE as PESKAAS;
 use tasi::adapters::importers::{run::import_peskaas_dir, synthetic};
-use tasi::adapters::persistence::{self, diesel_users::DieselUserRepository};
+use tasi::adapters::persistence::{
+    self,
+    diesel_users::{DieselAuditLog, DieselJurisdictionDirectory, DieselUserRepository},
+};
 use tasi::adapters::security::{hasher::Argon2idHasher, random_hex};
-use tasi::application::access::add_user;
+use tasi::application::access::{AuditEvent, AuditLog, NewGrants, UserRepository, add_user};
 use tasi::application::landings::import_landings::ImportReport;
-use tasi::domain::access::Email;
+use tasi::domain::access::{Email, Role, User};
+use tasi::domain::shared::JurisdictionPath;
 
 /// tasi: monitoring and analytics for small-scale fisheries.
 #[derive(Parser)]
@@ -60,15 +64,21 @@ enum ImportSource {
 
 #[derive(Subcommand)]
 enum UsersAction {
-    /// Add a user (or reset an existing user's password); the password is read from
-    /// standard input (at least 12 characters).
+    /// Add a user (or reset an existing user's password and add a grant); the password is
+    /// read from standard input (at least 12 characters).
     Add {
         /// The user's e-mail, used to log in.
         #[arg(long)]
         email: String,
-        /// Make the user an administrator.
-        #[arg(long)]
+        /// Make the user an admin of every country (the first admin).
+        #[arg(long, conflicts_with_all = ["role", "jurisdiction"])]
         admin: bool,
+        /// The role to grant: viewer, officer, analyst or admin.
+        #[arg(long, requires = "jurisdiction")]
+        role: Option<String>,
+        /// Where the role holds, as a path: `Timor-Leste/Atauro`.
+        #[arg(long, requires = "role")]
+        jurisdiction: Option<String>,
     },
 }
 
@@ -104,9 +114,61 @@ fn print_report(report: &ImportReport) {
 }
 
 fn import(pool: &persistence::PgPool, dir: &Path, source: &str, by: &str) -> anyhow::Result<()> {
-    let report = import_peskaas_dir(pool, dir, source, by)?;
-    print_report(&report);
-    Ok(())
+    let audit = DieselAuditLog::new(pool.clone());
+    match import_peskaas_dir(pool, dir, source, by) {
+        Ok(report) => {
+            print_report(&report);
+            let mut event = AuditEvent::new(by, "import")
+                .with("source", source)
+                .with("location", dir.display())
+                .with("import_id", report.import_id);
+            for t in &report.tables {
+                event = event.with(
+                    &t.table,
+                    format!(
+                        "{} read, {} imported, {} unchanged, {} rejected",
+                        t.read, t.imported, t.unchanged, t.rejected
+                    ),
+                );
+            }
+            audit.record(&event)?;
+            Ok(())
+        }
+        Err(e) => {
+            let event = AuditEvent::new(by, "import.failed")
+                .with("location", dir.display())
+                .with("error", &e);
+            audit.record(&event)?;
+            Err(e.into())
+        }
+    }
+}
+
+/// Adds a user through the use case, and records it in the audit log.
+fn save_user(
+    pool: &persistence::PgPool,
+    email: &Email,
+    password: &str,
+    grants: &NewGrants,
+) -> anyhow::Result<User> {
+    let users = DieselUserRepository::new(pool.clone());
+    let directory = DieselJurisdictionDirectory::new(pool.clone());
+    let user = add_user(
+        &users,
+        &directory,
+        &Argon2idHasher::new()?,
+        email,
+        password,
+        grants,
+        "cli",
+    )?;
+    let granted = users.grants_of(user.id)?;
+    let mut event = AuditEvent::new("cli", "user.saved").with("user", email);
+    for g in &granted.0 {
+        event = event.with(&format!("grant {}", g.jurisdiction), g.role);
+    }
+    DieselAuditLog::new(pool.clone()).record(&event)?;
+    Ok(user)
 }
 
 async fn serve(config: &Config, pool: persistence::PgPool) -> anyhow::Result<()> {
@@ -167,19 +229,33 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             import(&pool, &dir, PESKAAS, "cli")?;
         }
         Command::Users {
-            action: UsersAction::Add { email, admin },
+            action:
+                UsersAction::Add {
+                    email,
+                    admin,
+                    role,
+                    jurisdiction,
+                },
         } => {
             let email = Email::parse(&email)?;
+            let grants = match (admin, role, jurisdiction) {
+                (true, _, _) => NewGrants::AdminEverywhere,
+                (false, Some(role), Some(path)) => {
+                    NewGrants::On(Role::parse(&role)?, JurisdictionPath::parse(&path)?)
+                }
+                _ => anyhow::bail!("give --admin, or --role ROLE with --jurisdiction PATH"),
+            };
             let password = read_password()?;
             persistence::migrate(&config.database_url)?;
             let pool = persistence::connect(&config.database_url, 2)?;
-            let users = DieselUserRepository::new(pool);
-            let user = add_user(&users, &Argon2idHasher::new()?, &email, &password, admin)?;
-            println!(
-                "user {} saved{}",
-                user.email,
-                if admin { " (admin)" } else { "" }
-            );
+            let user = save_user(&pool, &email, &password, &grants)?;
+            let granted = DieselUserRepository::new(pool).grants_of(user.id)?;
+            let list: Vec<String> = granted
+                .0
+                .iter()
+                .map(|g| format!("{} on {}", g.role, g.jurisdiction))
+                .collect();
+            println!("user {} saved: {}", user.email, list.join(", "));
         }
         Command::Demo { data } => {
             persistence::migrate(&config.database_url)?;
@@ -199,8 +275,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let email = Email::parse("admin@tasi.demo")?;
             let password = random_hex(9).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let users = DieselUserRepository::new(pool.clone());
-            add_user(&users, &Argon2idHasher::new()?, &email, &password, true)?;
+            save_user(&pool, &email, &password, &NewGrants::AdminEverywhere)?;
             println!("log in as {email} with password {password}");
             serve(&config, pool).await?;
         }

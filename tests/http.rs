@@ -8,10 +8,7 @@ use reqwest::{Client, StatusCode, redirect::Policy};
 use tasi::adapters::importers::peskaas::SOURCE;
 use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::adapters::importers::synthetic;
-use tasi::adapters::persistence::diesel_users::DieselUserRepository;
-use tasi::adapters::security::hasher::Argon2idHasher;
-use tasi::application::access::add_user;
-use tasi::domain::access::Email;
+use tasi::application::access::NewGrants;
 
 const EMAIL: &str = "officer@fisheries.tl";
 const PASSWORD: &str = "correct horse battery staple";
@@ -24,17 +21,16 @@ fn client() -> Client {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Adds the test user as an admin of every country (sees and may do everything).
 fn add_officer(db: &TestDb) {
-    let email = Email::parse(EMAIL).unwrap_or_else(|e| panic!("{e}"));
-    let hasher = Argon2idHasher::new().unwrap_or_else(|e| panic!("{e}"));
-    add_user(
-        &DieselUserRepository::new(db.pool.clone()),
-        &hasher,
-        &email,
-        PASSWORD,
-        false,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    common::add_user_as(db, EMAIL, PASSWORD, &NewGrants::AdminEverywhere);
+}
+
+/// A country to grant on, for tests that need no real data: a tiny synthetic set.
+fn small_country(db: &TestDb) {
+    let dir = synthetic_set(5, |_| ());
+    import_peskaas_dir(&db.pool, &dir.0, synthetic::SOURCE, "test")
+        .unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// The value of the first hidden `csrf_token` input of a page.
@@ -254,6 +250,7 @@ async fn an_officer_logs_in_and_reads_the_dashboard_the_list_a_landing_and_the_s
 #[actix_web::test]
 async fn a_post_without_its_csrf_token_is_forbidden_and_changes_nothing() {
     let db = TestDb::new();
+    small_country(&db);
     add_officer(&db);
     let base = spawn_app(&db);
     let c = client();
@@ -313,6 +310,7 @@ async fn a_post_without_its_csrf_token_is_forbidden_and_changes_nothing() {
 #[actix_web::test]
 async fn a_wrong_password_gets_one_generic_message_and_no_session() {
     let db = TestDb::new();
+    small_country(&db);
     add_officer(&db);
     let base = spawn_app(&db);
     let c = client();

@@ -10,10 +10,9 @@ use common::{TestDb, peskaas_dir, spawn_app};
 use reqwest::{Client, redirect::Policy};
 use tasi::adapters::importers::peskaas::SOURCE;
 use tasi::adapters::importers::run::import_peskaas_dir;
-use tasi::adapters::persistence::diesel_users::DieselUserRepository;
-use tasi::adapters::security::hasher::Argon2idHasher;
-use tasi::application::access::add_user;
-use tasi::domain::access::Email;
+use tasi::application::access::NewGrants;
+use tasi::domain::access::Role;
+use tasi::domain::shared::JurisdictionPath;
 
 type Rows = BTreeMap<(String, String, String, String), Vec<f64>>;
 
@@ -56,16 +55,13 @@ async fn the_summary_csv_matches_an_independent_reimplementation_of_peskaas_row_
 
     let db = TestDb::new();
     import_peskaas_dir(&db.pool, &peskaas_dir(), SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
-    let email = Email::parse("analyst@fisheries.tl").unwrap_or_else(|e| panic!("{e}"));
-    let hasher = Argon2idHasher::new().unwrap_or_else(|e| panic!("{e}"));
-    add_user(
-        &DieselUserRepository::new(db.pool.clone()),
-        &hasher,
-        &email,
+    let country = JurisdictionPath::root("Timor-Leste").unwrap_or_else(|e| panic!("{e}"));
+    common::add_user_as(
+        &db,
+        "analyst@fisheries.tl",
         "a long passphrase here",
-        false,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+        &NewGrants::On(Role::Analyst, country),
+    );
     let base = spawn_app(&db);
     let c = Client::builder()
         .cookie_store(true)

@@ -1,5 +1,6 @@
 //! Adapters: the outside world behind the ports (PostgreSQL, HTTP, source files, hashing).
 
+pub mod clock;
 pub mod config;
 pub mod http;
 pub mod importers;

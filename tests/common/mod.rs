@@ -7,7 +7,13 @@ use std::path::PathBuf;
 
 use diesel::prelude::*;
 use tasi::adapters::http::{self, AppState};
+use tasi::adapters::persistence::diesel_users::{
+    DieselJurisdictionDirectory, DieselUserRepository,
+};
 use tasi::adapters::persistence::{self, PgPool};
+use tasi::adapters::security::hasher::Argon2idHasher;
+use tasi::application::access::{NewGrants, add_user};
+use tasi::domain::access::Email;
 
 /// The server under test: `postgres://postgres@127.0.0.1:5432` unless `TASI_TEST_SERVER`
 /// names another (without a database name).
@@ -93,6 +99,22 @@ impl Drop for Scratch {
     }
 }
 
+/// Adds a user with `grants` through the use case.
+pub fn add_user_as(db: &TestDb, email: &str, password: &str, grants: &NewGrants) {
+    let email = Email::parse(email).unwrap_or_else(|e| panic!("{e}"));
+    let hasher = Argon2idHasher::new().unwrap_or_else(|e| panic!("{e}"));
+    add_user(
+        &DieselUserRepository::new(db.pool.clone()),
+        &DieselJurisdictionDirectory::new(db.pool.clone()),
+        &hasher,
+        &email,
+        password,
+        grants,
+        "test",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
 /// Starts the application on a free port of 127.0.0.1; its base URL.
 pub fn spawn_app(db: &TestDb) -> String {
     spawn_app_with(db, false)
@@ -100,12 +122,17 @@ pub fn spawn_app(db: &TestDb) -> String {
 
 /// Starts the application, telling it whether its data is the synthetic demo set.
 pub fn spawn_app_with(db: &TestDb, synthetic: bool) -> String {
+    let state = AppState::new(db.pool.clone(), synthetic).unwrap_or_else(|e| panic!("{e}"));
+    spawn_state(state)
+}
+
+/// Starts the application with `state` (a test clock, a tighter throttle …).
+pub fn spawn_state(state: AppState) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
     let port = listener
         .local_addr()
         .unwrap_or_else(|e| panic!("{e}"))
         .port();
-    let state = AppState::new(db.pool.clone(), synthetic).unwrap_or_else(|e| panic!("{e}"));
     let server = http::run(listener, state, false).unwrap_or_else(|e| panic!("{e}"));
     actix_web::rt::spawn(server);
     format!("http://127.0.0.1:{port}")

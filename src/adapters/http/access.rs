@@ -1,15 +1,17 @@
 //! Login and logout.
 
 use actix_session::Session;
-use actix_web::{HttpResponse, Responder, http::header, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, Responder, http::header, web};
 use serde::Deserialize;
 
 use super::AppState;
 use super::errors::internal;
+use super::landings::client_addr;
 use super::views::{Chrome, LoginPage};
 use crate::adapters::security::csrf;
-use crate::adapters::security::session_store::USER_ID_KEY;
-use crate::application::access::authenticate;
+use crate::adapters::security::guard::CurrentUser;
+use crate::adapters::security::session_store::{AUTH_AT_KEY, SEEN_AT_KEY, USER_ID_KEY};
+use crate::application::access::{AuditEvent, authenticate};
 
 /// Routes of this module.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -67,22 +69,60 @@ struct LoginForm {
 }
 
 async fn login(
+    req: HttpRequest,
     state: web::Data<AppState>,
     session: Session,
     form: web::Form<LoginForm>,
 ) -> HttpResponse {
     let form = form.into_inner();
+    let addr = client_addr(&req);
+    let peer = req.peer_addr().map(|a| a.ip());
+    if let Err(wait) = state.throttle.check(&form.email, peer) {
+        state
+            .audit(
+                AuditEvent::new(&form.email, "login.throttled")
+                    .from(addr)
+                    .with("retry_after_s", wait),
+            )
+            .await;
+        let minutes = wait.div_ceil(60);
+        let page = login_page(
+            &state,
+            &session,
+            form.next.as_deref(),
+            Some(format!(
+                "Too many attempts. Try again in {minutes} minute{}.",
+                if minutes == 1 { "" } else { "s" }
+            )),
+            form.email,
+        );
+        return match askama::Template::render(&page) {
+            Ok(html) => HttpResponse::TooManyRequests()
+                .insert_header((header::RETRY_AFTER, wait.to_string()))
+                .content_type("text/html; charset=utf-8")
+                .body(html),
+            Err(e) => internal(&e),
+        };
+    }
     let (users, hasher) = (state.users.clone(), state.hasher.clone());
     let (email, password) = (form.email.clone(), form.password);
     let result =
         web::block(move || authenticate(users.as_ref(), hasher.as_ref(), &email, &password)).await;
     match result {
         Ok(Ok(Some(user))) => {
+            let now = state.clock.now().timestamp();
             session.renew();
-            if let Err(e) = session.insert(USER_ID_KEY, user.id) {
+            let stored = session
+                .insert(USER_ID_KEY, user.id)
+                .and_then(|_| session.insert(AUTH_AT_KEY, now))
+                .and_then(|_| session.insert(SEEN_AT_KEY, now));
+            if let Err(e) = stored {
                 return internal(&e);
             }
             csrf::rotate(&session);
+            state
+                .audit(AuditEvent::new(user.email.as_str(), "login.succeeded").from(addr))
+                .await;
             tracing::info!(user_id = %user.id, "login succeeded");
             HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, safe_next(form.next.as_deref())))
@@ -90,6 +130,9 @@ async fn login(
         }
         Ok(Ok(None)) => {
             tracing::warn!("login failed");
+            state
+                .audit(AuditEvent::new(&form.email, "login.failed").from(addr))
+                .await;
             let page = login_page(
                 &state,
                 &session,
@@ -109,8 +152,17 @@ async fn login(
     }
 }
 
-async fn logout(session: Session) -> HttpResponse {
+async fn logout(req: HttpRequest, state: web::Data<AppState>, session: Session) -> HttpResponse {
+    let who = req
+        .extensions()
+        .get::<CurrentUser>()
+        .map(|c| c.user.email.to_string());
     session.purge();
+    if let Some(email) = who {
+        state
+            .audit(AuditEvent::new(&email, "logout").from(client_addr(&req)))
+            .await;
+    }
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/login"))
         .finish()

@@ -7,7 +7,6 @@ use actix_session::Session;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -15,13 +14,14 @@ use super::AppState;
 use super::errors::{internal, not_found_page, page};
 use super::svg;
 use super::views::*;
-use crate::adapters::persistence::PgPool;
 use crate::adapters::security::csrf;
 use crate::adapters::security::guard::CurrentUser;
+use crate::application::access::AuditEvent;
 use crate::application::landings::dashboard::dashboard;
 use crate::application::landings::ports::{ImportRecord, LandingFilter};
+use crate::domain::access::Permission;
 use crate::domain::landings::{BoatType, Gear, Habitat, MonthlySummaryRow, SummaryScope};
-use crate::domain::shared::{AccessScope, JurisdictionPath};
+use crate::domain::shared::AccessScope;
 
 /// Routes of this module.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -35,56 +35,53 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/imports/{id}", web::get().to(import_page));
 }
 
-/// The access scope of the logged-in user. Until grants exist (the access issue), every
-/// user sees every country of the jurisdiction tree.
-fn scope_of(pool: &PgPool) -> Result<AccessScope, String> {
-    let mut c = pool.get().map_err(|e| e.to_string())?;
-    #[derive(QueryableByName)]
-    struct R {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        path: String,
-    }
-    let roots: Vec<R> =
-        diesel::sql_query("SELECT path FROM geography.v1_jurisdictions WHERE parent_id IS NULL")
-            .load(&mut c)
-            .map_err(|e| e.to_string())?;
-    Ok(AccessScope::of(
-        roots
-            .into_iter()
-            .filter_map(|r| JurisdictionPath::parse(&r.path).ok())
-            .collect(),
-    ))
-}
-
-/// The caller's scope and the layout, for a handler.
+/// The caller, the scope in which they may act with `permission`, and the layout. A caller
+/// without that permission anywhere gets 403, and the refusal is audited.
 async fn context(
     req: &HttpRequest,
     state: &web::Data<AppState>,
     session: &Session,
     active: &'static str,
-) -> Result<(AccessScope, Chrome), HttpResponse> {
-    let user = req.extensions().get::<CurrentUser>().cloned();
-    let Some(CurrentUser(user)) = user else {
+    permission: Permission,
+) -> Result<(AccessScope, Chrome, CurrentUser), HttpResponse> {
+    let current = req.extensions().get::<CurrentUser>().cloned();
+    let Some(current) = current else {
         return Err(page(
             actix_web::http::StatusCode::UNAUTHORIZED,
             "Log in first",
             "Your session has ended.",
         ));
     };
-    let pool = state.pool.clone();
-    let scope = web::block(move || scope_of(&pool))
-        .await
-        .map_err(|e| internal(&e))?
-        .map_err(|e| internal(&e))?;
+    if !current.grants.any(permission) {
+        state
+            .audit(
+                AuditEvent::new(current.user.email.as_str(), "authorisation.denied")
+                    .from(client_addr(req))
+                    .with("path", req.path())
+                    .with("needs", format!("{permission:?}")),
+            )
+            .await;
+        return Err(page(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "Not allowed",
+            "Your role does not allow this. Ask an administrator if you need it.",
+        ));
+    }
     Ok((
-        scope,
+        current.grants.scope(permission),
         Chrome {
-            user: Some(user.email.to_string()),
+            user: Some(current.user.email.to_string()),
             csrf: csrf::token(session),
             synthetic: state.synthetic,
             active,
         },
+        current,
     ))
+}
+
+/// The client's address as the server saw it (no proxy header is trusted).
+pub fn client_addr(req: &HttpRequest) -> Option<String> {
+    req.peer_addr().map(|a| a.ip().to_string())
 }
 
 macro_rules! block {
@@ -99,8 +96,11 @@ macro_rules! block {
 
 macro_rules! ctx {
     ($req:expr, $state:expr, $session:expr, $active:expr) => {
-        match context(&$req, &$state, &$session, $active).await {
-            Ok(v) => v,
+        ctx!($req, $state, $session, $active, Permission::View)
+    };
+    ($req:expr, $state:expr, $session:expr, $active:expr, $perm:expr) => {
+        match context(&$req, &$state, &$session, $active, $perm).await {
+            Ok((scope, chrome, _)) => (scope, chrome),
             Err(r) => return r,
         }
     };
@@ -700,7 +700,11 @@ async fn summary_csv(
     session: Session,
     q: web::Query<SummaryQuery>,
 ) -> HttpResponse {
-    let (scope, _) = ctx!(req, state, session, "summary");
+    let (scope, _chrome, current) =
+        match context(&req, &state, &session, "summary", Permission::Export).await {
+            Ok(v) => v,
+            Err(r) => return r,
+        };
     let kind = match summary_kind(&q) {
         Ok(k) => k,
         Err(e) => {
@@ -710,17 +714,33 @@ async fn summary_csv(
         }
     };
     let queries = state.landings.clone();
-    let rows = block!(queries.monthly_summary(&scope, kind));
-    match summary_to_csv(&rows) {
-        Ok(body) => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                "Content-Disposition",
-                "attachment; filename=\"landings-summary.csv\"",
-            ))
-            .body(body),
-        Err(e) => internal(&e),
+    let s2 = scope.clone();
+    let rows = block!(queries.monthly_summary(&s2, kind));
+    let body = match summary_to_csv(&rows) {
+        Ok(body) => body,
+        Err(e) => return internal(&e),
+    };
+    let scope_text: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
+    let recorded = state
+        .audit(
+            AuditEvent::new(current.user.email.as_str(), "export")
+                .from(client_addr(&req))
+                .at(&scope_text.join(", "))
+                .with("what", "landings/summary.csv")
+                .with("scope", kind.unwrap_or("all"))
+                .with("rows", rows.len()),
+        )
+        .await;
+    if !recorded {
+        return internal(&"the export could not be recorded in the audit log");
     }
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"landings-summary.csv\"",
+        ))
+        .body(body)
 }
 
 async fn flags_page(
@@ -773,9 +793,9 @@ async fn imports_page(
     state: web::Data<AppState>,
     session: Session,
 ) -> HttpResponse {
-    let (_scope, chrome) = ctx!(req, state, session, "imports");
+    let (scope, chrome) = ctx!(req, state, session, "imports", Permission::Import);
     let queries = state.landings.clone();
-    let imports = block!(queries.imports());
+    let imports = block!(queries.imports(&scope));
     render(&ImportsPage {
         chrome,
         imports: imports.iter().map(import_row).collect(),
@@ -791,14 +811,14 @@ async fn import_page(
     session: Session,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let (_scope, chrome) = ctx!(req, state, session, "imports");
+    let (scope, chrome) = ctx!(req, state, session, "imports", Permission::Import);
     let Ok(id) = Uuid::parse_str(&id) else {
         return not_found_page();
     };
     let queries = state.landings.clone();
     let (import, rows) = block!(
         queries
-            .import(id)
+            .import(&scope, id)
             .and_then(|i| Ok((i, queries.rejected_rows(id, REJECTED_SHOWN + 1)?)))
     );
     let Some(import) = import else {

@@ -17,13 +17,20 @@ use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 
+use crate::adapters::clock::SystemClock;
 use crate::adapters::persistence::{
-    PgPool, diesel_landing_queries::DieselLandingQueries, diesel_users::DieselUserRepository, ping,
+    PgPool,
+    diesel_landing_queries::DieselLandingQueries,
+    diesel_users::{DieselAuditLog, DieselJurisdictionDirectory, DieselUserRepository},
+    ping,
 };
+use crate::adapters::security::throttle::LoginThrottle;
 use crate::adapters::security::{
     csrf::csrf_guard, guard::login_guard, hasher::Argon2idHasher, session_store::PgSessionStore,
 };
-use crate::application::access::UserRepository;
+use crate::application::access::{
+    AuditEvent, AuditLog, Clock, JurisdictionDirectory, UserRepository,
+};
 use crate::application::landings::ports::LandingQueries;
 use crate::domain::access::PasswordHasher;
 
@@ -31,8 +38,16 @@ use crate::domain::access::PasswordHasher;
 pub struct AppState {
     /// The database pool.
     pub pool: PgPool,
-    /// Users.
+    /// Users, grants, sessions.
     pub users: Arc<dyn UserRepository>,
+    /// The jurisdiction tree (geography's published view).
+    pub directory: Arc<dyn JurisdictionDirectory>,
+    /// The audit log.
+    pub audit: Arc<dyn AuditLog>,
+    /// The time (injectable in tests).
+    pub clock: Arc<dyn Clock>,
+    /// Login throttling.
+    pub throttle: LoginThrottle,
     /// Password hashing.
     pub hasher: Arc<dyn PasswordHasher>,
     /// Landing queries.
@@ -49,13 +64,50 @@ impl AppState {
     pub fn new(pool: PgPool, synthetic: bool) -> anyhow::Result<Self> {
         Ok(AppState {
             users: Arc::new(DieselUserRepository::new(pool.clone())),
+            directory: Arc::new(DieselJurisdictionDirectory::new(pool.clone())),
+            audit: Arc::new(DieselAuditLog::new(pool.clone())),
+            clock: Arc::new(SystemClock),
+            throttle: LoginThrottle::new(),
             hasher: Arc::new(Argon2idHasher::new()?),
             landings: Arc::new(DieselLandingQueries::new(pool.clone())),
             pool,
             synthetic,
         })
     }
+
+    /// The same state with another clock (tests move time with it).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The same state with another login throttle.
+    pub fn with_throttle(mut self, throttle: LoginThrottle) -> Self {
+        self.throttle = throttle;
+        self
+    }
+
+    /// Appends `event` to the audit log off the async workers; a failure is logged.
+    pub async fn audit(&self, event: AuditEvent) -> bool {
+        let audit = self.audit.clone();
+        match web::block(move || audit.record(&event)).await {
+            Ok(Ok(())) => true,
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "audit log write failed");
+                false
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "audit log write failed");
+                false
+            }
+        }
+    }
 }
+
+/// Idle lifetime of a session without a request (OWASP ASVS 5.0 V7.3.1).
+pub const SESSION_IDLE_LIMIT: chrono::Duration = chrono::Duration::minutes(30);
+/// Absolute lifetime of a session from login (ASVS V7.3.2).
+pub const SESSION_ABSOLUTE_LIMIT: chrono::Duration = chrono::Duration::hours(8);
 
 /// Idle lifetime of a session.
 pub const SESSION_IDLE: Duration = Duration::minutes(30);

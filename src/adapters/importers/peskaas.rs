@@ -114,6 +114,7 @@ pub fn read_dir(dir: &Path, source: &str) -> Result<ImportBatch, SourceFileError
     };
     let country =
         JurisdictionPath::root(COUNTRY).map_err(|e| malformed(dir, MUNICIPALITIES, 0, &e))?;
+    batch.jurisdiction = country.to_string();
     let node = |path: JurisdictionPath, kind, code: Option<String>, boundary| {
         Jurisdiction::new(path, kind, code, boundary)
     };

@@ -338,6 +338,7 @@ impl ImportTransaction for DieselImportTx<'_> {
                 l::imports::finished_at.eq(r.finished_at),
                 l::imports::started_by.eq(&r.started_by),
                 l::imports::counts.eq(counts),
+                l::imports::jurisdiction_path.eq(&r.jurisdiction),
             ))
             .execute(self.conn)
             .map_err(store_err)?;

@@ -19,7 +19,8 @@ use crate::application::landings::ports::{
 };
 use crate::domain::landings::{
     Assessment, BoatType, CatchLine, CatchUse, Cpue, FisherHours, Fishers, LandingId,
-    LandingSiteRef, MonthlySummaryRow, QualityFlag, Severity, SummaryScope, SurveyedLanding,
+    LandingSiteRef, MonthlySummaryRow, QualityFlag, Severity, SummaryInput, SummaryScope,
+    SurveyedLanding, summarise,
 };
 use crate::domain::shared::{AccessScope, JurisdictionPath, Kilograms, Period, Usd};
 
@@ -29,6 +30,54 @@ pub struct DieselLandingQueries {
 }
 
 impl DieselLandingQueries {
+    /// The monthly summary of the summarised landings `scope` may see.
+    fn summary_of_part(
+        &self,
+        c: &mut PgPooled,
+        scope: &AccessScope,
+        kind: Option<&str>,
+    ) -> Result<Vec<MonthlySummaryRow>, StoreError> {
+        use l::surveyed_landings as s;
+        type Row = (
+            Option<NaiveDate>,
+            Option<String>,
+            Option<i16>,
+            Option<f64>,
+            f64,
+            Option<f64>,
+        );
+        let rows: Vec<Row> = s::table
+            .filter(s::counts_in_summaries.eq(true))
+            .filter(site_in_scope(scope))
+            .select((
+                s::landing_date,
+                s::municipality,
+                s::boat_code,
+                s::effort_fisher_hours,
+                s::catch_kg,
+                s::summary_value_usd,
+            ))
+            .load(c)
+            .map_err(store_err)?;
+        let inputs: Vec<SummaryInput> = rows
+            .into_iter()
+            .filter_map(|(date, muni, boat, effort, catch, value)| {
+                Some(SummaryInput {
+                    date: date?,
+                    municipality: muni?,
+                    boat_type: BoatType::from_code(boat?.into()).ok()?,
+                    effort: FisherHours::new(effort?).ok()?,
+                    catch: Kilograms::new(catch).ok()?,
+                    value_usd: value,
+                })
+            })
+            .collect();
+        Ok(summarise(&inputs)
+            .into_iter()
+            .filter(|r| kind.is_none_or(|k| r.scope.kind() == k))
+            .collect())
+    }
+
     /// `municipality` when the scope may see it (else none), or every visible one.
     fn chosen_municipalities(
         &self,
@@ -163,6 +212,7 @@ impl DieselLandingQueries {
             chrono::DateTime<chrono::Utc>,
             String,
             serde_json::Value,
+            String,
         );
         let mut q = i::table.into_boxed::<Pg>();
         if let Some(id) = id {
@@ -180,6 +230,7 @@ impl DieselLandingQueries {
                 i::finished_at,
                 i::started_by,
                 i::counts,
+                i::jurisdiction_path,
             ))
             .load(&mut c)
             .map_err(store_err)?;
@@ -194,6 +245,7 @@ impl DieselLandingQueries {
                 finished_at: r.5,
                 started_by: r.6,
                 counts: serde_json::from_value::<Vec<TableCounts>>(r.7).unwrap_or_default(),
+                jurisdiction: r.8,
             })
             .collect())
     }
@@ -540,8 +592,13 @@ impl LandingQueries for DieselLandingQueries {
     ) -> Result<Vec<MonthlySummaryRow>, StoreError> {
         use l::monthly_summaries as m;
         let mut c = self.conn()?;
+        if !sees_nation(scope) {
+            // A partial scope: the summary of the landings it may see, computed by the same
+            // rule (`summarise`), so its "national" rows are its own part alone.
+            return self.summary_of_part(&mut c, scope, kind);
+        }
         let visible = self.visible_municipalities(&mut c, scope)?;
-        let nation = sees_nation(scope);
+        let nation = true;
         type Row = (
             String,
             Option<String>,
@@ -793,12 +850,19 @@ impl LandingQueries for DieselLandingQueries {
             .collect())
     }
 
-    fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
-        self.load_imports(None)
+    fn imports(&self, scope: &AccessScope) -> Result<Vec<ImportRecord>, StoreError> {
+        Ok(self
+            .load_imports(None)?
+            .into_iter()
+            .filter(|i| scope.covers_str(&i.jurisdiction))
+            .collect())
     }
 
-    fn import(&self, id: Uuid) -> Result<Option<ImportRecord>, StoreError> {
-        Ok(self.load_imports(Some(id))?.into_iter().next())
+    fn import(&self, scope: &AccessScope, id: Uuid) -> Result<Option<ImportRecord>, StoreError> {
+        Ok(self
+            .load_imports(Some(id))?
+            .into_iter()
+            .find(|i| scope.covers_str(&i.jurisdiction)))
     }
 
     fn rejected_rows(&self, import_id: Uuid, limit: i64) -> Result<Vec<RejectedRow>, StoreError> {

@@ -29,6 +29,7 @@ pub mod landings {
             finished_at -> Timestamptz,
             started_by -> Text,
             counts -> Jsonb,
+            jurisdiction_path -> Text,
         }
     }
 
@@ -168,6 +169,28 @@ pub mod access {
             is_admin -> Bool,
             disabled -> Bool,
             created_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
+        access.grants (user_id, role, jurisdiction_path) {
+            user_id -> Uuid,
+            role -> Text,
+            jurisdiction_path -> Text,
+            granted_at -> Timestamptz,
+            granted_by -> Text,
+        }
+    }
+
+    diesel::table! {
+        access.audit_log (id) {
+            id -> Int8,
+            at -> Timestamptz,
+            actor -> Text,
+            action -> Text,
+            jurisdiction -> Nullable<Text>,
+            client_addr -> Nullable<Text>,
+            details -> Jsonb,
         }
     }
 

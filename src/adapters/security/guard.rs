@@ -7,21 +7,29 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpResponse, http::header, web};
 use uuid::Uuid;
 
-use super::session_store::USER_ID_KEY;
-use crate::adapters::http::AppState;
-use crate::domain::access::User;
+use super::session_store::{AUTH_AT_KEY, SEEN_AT_KEY, USER_ID_KEY};
+use crate::adapters::http::{AppState, SESSION_ABSOLUTE_LIMIT, SESSION_IDLE_LIMIT};
+use crate::application::access::AuditEvent;
+use crate::domain::access::{Grants, User};
 
 /// Paths served without a login.
 pub fn is_public(path: &str) -> bool {
     path == "/login" || path == "/healthz" || path.starts_with("/static/")
 }
 
-/// The logged-in user, put in the request's extensions by [`login_guard`].
+/// The logged-in user and their grants, put in the request's extensions by [`login_guard`].
 #[derive(Debug, Clone)]
-pub struct CurrentUser(pub User);
+pub struct CurrentUser {
+    /// The user.
+    pub user: User,
+    /// Their grants, loaded for this request.
+    pub grants: Grants,
+}
 
 /// Middleware: a request for a non-public path without a logged-in, enabled user is
-/// redirected to `/login?next=PATH` (303). The user is loaded once per request.
+/// redirected to `/login?next=PATH` (303). The user and their grants are loaded once per
+/// request. A session idle for more than 30 minutes, or older than 8 hours since login, is
+/// ended on the server (by the application's clock).
 ///
 /// # Errors
 /// The inner service's errors.
@@ -33,22 +41,50 @@ pub async fn login_guard(
     let user_id = session.get::<Uuid>(USER_ID_KEY).ok().flatten();
     let mut user = None;
     if let (Some(id), Some(state)) = (user_id, req.app_data::<web::Data<AppState>>().cloned()) {
-        let found = web::block(move || state.users.by_id(id)).await;
-        user = match found {
-            Ok(Ok(Some(u))) if !u.disabled => Some(u),
-            Ok(Err(e)) => {
-                tracing::error!(error = %e, "loading the session's user failed");
-                None
-            }
-            _ => None,
+        let now = state.clock.now().timestamp();
+        let auth_at = session.get::<i64>(AUTH_AT_KEY).ok().flatten().unwrap_or(0);
+        let seen_at = session.get::<i64>(SEEN_AT_KEY).ok().flatten().unwrap_or(0);
+        let expired = if now - auth_at > SESSION_ABSOLUTE_LIMIT.num_seconds() {
+            Some("absolute")
+        } else if now - seen_at > SESSION_IDLE_LIMIT.num_seconds() {
+            Some("idle")
+        } else {
+            None
         };
-        if user.is_none() {
+        if let Some(kind) = expired {
             session.purge();
+            state
+                .audit(AuditEvent::new(&id.to_string(), "session.expired").with("timeout", kind))
+                .await;
+        } else {
+            let users = state.users.clone();
+            let found = web::block(move || {
+                let u = users.by_id(id)?;
+                let g = match &u {
+                    Some(u) => users.grants_of(u.id)?,
+                    None => Grants::default(),
+                };
+                Ok::<_, crate::application::StoreError>(u.map(|u| (u, g)))
+            })
+            .await;
+            user = match found {
+                Ok(Ok(Some((u, grants)))) if !u.disabled => Some(CurrentUser { user: u, grants }),
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "loading the session's user failed");
+                    None
+                }
+                _ => None,
+            };
+            if user.is_none() {
+                session.purge();
+            } else {
+                let _ = session.insert(SEEN_AT_KEY, now);
+            }
         }
     }
     match user {
         Some(u) => {
-            req.extensions_mut().insert(CurrentUser(u));
+            req.extensions_mut().insert(u);
             next.call(req)
                 .await
                 .map(ServiceResponse::map_into_left_body)

@@ -5,6 +5,7 @@ pub mod csrf;
 pub mod guard;
 pub mod hasher;
 pub mod session_store;
+pub mod throttle;
 
 /// `n` random bytes from the operating system, as lowercase hex (2n characters).
 ///

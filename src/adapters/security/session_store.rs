@@ -14,6 +14,10 @@ use crate::adapters::persistence::schema::access::sessions as s;
 
 /// The session key under which the logged-in user's id is kept.
 pub const USER_ID_KEY: &str = "user_id";
+/// The session key of the login time (Unix seconds, the application's clock).
+pub const AUTH_AT_KEY: &str = "auth_at";
+/// The session key of the last request's time (Unix seconds, the application's clock).
+pub const SEEN_AT_KEY: &str = "seen_at";
 
 /// Sessions in PostgreSQL.
 #[derive(Clone)]

@@ -1,11 +1,15 @@
-//! Use cases of the access context: adding users and logging in.
+//! Use cases of the access context: users and their grants, logging in, the audit log.
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::application::StoreError;
-use crate::domain::access::{Email, Password, PasswordError, PasswordHasher, User};
+use crate::domain::access::{
+    Email, Grant, Grants, Password, PasswordError, PasswordHasher, Role, User,
+};
+use crate::domain::shared::JurisdictionPath;
 
-/// Storage of users.
+/// Storage of users, their grants and their sessions.
 pub trait UserRepository: Send + Sync {
     /// The user with `email`, if any.
     ///
@@ -19,11 +23,106 @@ pub trait UserRepository: Send + Sync {
     /// [`StoreError`] when the database fails.
     fn by_id(&self, id: Uuid) -> Result<Option<User>, StoreError>;
 
-    /// Inserts `user`, or replaces the password and role of the user with the same e-mail.
+    /// Inserts `user`, or replaces the password and flags of the user with the same e-mail.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
     fn upsert(&self, user: &User) -> Result<(), StoreError>;
+
+    /// The grants of a user.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn grants_of(&self, user_id: Uuid) -> Result<Grants, StoreError>;
+
+    /// Adds a grant (nothing happens when it exists); `by` names who granted it.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn add_grant(&self, grant: &Grant, by: &str) -> Result<(), StoreError>;
+
+    /// Ends every session of a user on the server; how many there were.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn end_sessions(&self, user_id: Uuid) -> Result<u64, StoreError>;
+}
+
+/// The jurisdiction tree as the access context needs it (geography's published view).
+pub trait JurisdictionDirectory: Send + Sync {
+    /// True when a node exists at `path`.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn exists(&self, path: &JurisdictionPath) -> Result<bool, StoreError>;
+
+    /// The roots of the tree (countries).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn roots(&self) -> Result<Vec<JurisdictionPath>, StoreError>;
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    /// Who: a user's e-mail, `cli`, or what an anonymous client typed (for failed logins).
+    pub actor: String,
+    /// What, as `noun.verb`: `login.succeeded`, `login.failed`, `logout`, `import`, `export`,
+    /// `authorisation.denied`, `user.saved`, `grant.added`, `session.revoked` …
+    pub action: String,
+    /// Which jurisdiction it concerns, when one.
+    pub jurisdiction: Option<String>,
+    /// From where: the client's address.
+    pub client_addr: Option<String>,
+    /// Anything else, as name/value pairs (stored as JSON; shown escaped).
+    pub details: Vec<(String, String)>,
+}
+
+impl AuditEvent {
+    /// An event of `actor` doing `action`.
+    pub fn new(actor: &str, action: &str) -> Self {
+        AuditEvent {
+            actor: actor.to_string(),
+            action: action.to_string(),
+            jurisdiction: None,
+            client_addr: None,
+            details: Vec::new(),
+        }
+    }
+
+    /// The same event, concerning `jurisdiction`.
+    pub fn at(mut self, jurisdiction: &str) -> Self {
+        self.jurisdiction = Some(jurisdiction.to_string());
+        self
+    }
+
+    /// The same event, from `addr`.
+    pub fn from(mut self, addr: Option<String>) -> Self {
+        self.client_addr = addr;
+        self
+    }
+
+    /// The same event with one more detail.
+    pub fn with(mut self, name: &str, value: impl ToString) -> Self {
+        self.details.push((name.to_string(), value.to_string()));
+        self
+    }
+}
+
+/// The append-only audit log.
+pub trait AuditLog: Send + Sync {
+    /// Appends `event`, stamped with the database's UTC time.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn record(&self, event: &AuditEvent) -> Result<(), StoreError>;
+}
+
+/// The time, injectable so tests can move it.
+pub trait Clock: Send + Sync {
+    /// Now, in UTC.
+    fn now(&self) -> DateTime<Utc>;
 }
 
 /// Why a user could not be added.
@@ -35,37 +134,83 @@ pub enum AddUserError {
     /// The hasher failed.
     #[error("hashing failed: {0}")]
     Hash(String),
+    /// A grant names a node that does not exist.
+    #[error("there is no jurisdiction `{0}` (write a path like Timor-Leste/Atauro)")]
+    UnknownJurisdiction(String),
+    /// An admin was asked for, but no jurisdiction exists to grant it on.
+    #[error(
+        "no jurisdiction exists yet to make an admin of: import data first, or name one with --jurisdiction"
+    )]
+    NoJurisdiction,
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// Adds the user `email` with `password` (or resets the password of an existing one).
+/// What to grant a new user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NewGrants {
+    /// `role` on one node.
+    On(Role, JurisdictionPath),
+    /// `admin` on every country (the first admin, `tasi users add --admin`).
+    AdminEverywhere,
+}
+
+/// Adds the user `email` with `password` (or resets an existing user's password) and gives
+/// them `grants`, recorded as granted `by`.
 ///
 /// # Errors
-/// [`AddUserError`] when the password breaks the policy, hashing fails or storage fails.
-#[tracing::instrument(skip(users, hasher, password), fields(email = %email))]
+/// [`AddUserError`] when the password breaks the policy, a jurisdiction does not exist,
+/// hashing fails or storage fails.
+#[tracing::instrument(skip(users, directory, hasher, password), fields(email = %email))]
 pub fn add_user(
     users: &dyn UserRepository,
+    directory: &dyn JurisdictionDirectory,
     hasher: &dyn PasswordHasher,
     email: &Email,
     password: &str,
-    is_admin: bool,
+    grants: &NewGrants,
+    by: &str,
 ) -> Result<User, AddUserError> {
     let password = Password::new(password)?;
+    let to_grant: Vec<(Role, JurisdictionPath)> = match grants {
+        NewGrants::On(role, path) => {
+            if !directory.exists(path)? {
+                return Err(AddUserError::UnknownJurisdiction(path.to_string()));
+            }
+            vec![(*role, path.clone())]
+        }
+        NewGrants::AdminEverywhere => {
+            let roots = directory.roots()?;
+            if roots.is_empty() {
+                return Err(AddUserError::NoJurisdiction);
+            }
+            roots.into_iter().map(|p| (Role::Admin, p)).collect()
+        }
+    };
     let hash = hasher.hash(&password).map_err(AddUserError::Hash)?;
-    let id = users
-        .by_email(email)?
-        .map(|u| u.id)
-        .unwrap_or_else(Uuid::new_v4);
+    let existing = users.by_email(email)?;
     let user = User {
-        id,
+        id: existing.as_ref().map(|u| u.id).unwrap_or_else(Uuid::new_v4),
         email: email.clone(),
         password_hash: hash,
-        is_admin,
+        is_admin: existing.as_ref().is_some_and(|u| u.is_admin)
+            || to_grant.iter().any(|(r, _)| *r == Role::Admin),
         disabled: false,
     };
     users.upsert(&user)?;
+    for (role, path) in to_grant {
+        users.add_grant(
+            &Grant {
+                user_id: user.id,
+                role,
+                jurisdiction: path,
+            },
+            by,
+        )?;
+    }
+    // A password reset or a new grant ends the sessions the user had.
+    users.end_sessions(user.id)?;
     tracing::info!(user_id = %user.id, "user saved");
     Ok(user)
 }

@@ -20,6 +20,8 @@ pub struct ImportBatch {
     pub source: String,
     /// Where it was read from.
     pub location: String,
+    /// The jurisdiction the import covers (its country, for a PeskAAS import).
+    pub jurisdiction: String,
     /// Jurisdiction nodes, parents before children, and the file each came from (empty for
     /// a node no file lists, such as the country).
     pub jurisdictions: Vec<(String, Jurisdiction)>,
@@ -179,6 +181,7 @@ pub fn import_landings(
             started_at: ctx.started_at,
             finished_at: Utc::now(),
             started_by: ctx.started_by.clone(),
+            jurisdiction: batch.jurisdiction.clone(),
             counts: tables.clone(),
         };
         step("assessment");

@@ -80,6 +80,8 @@ pub struct ImportRecord {
     pub finished_at: DateTime<Utc>,
     /// Who ran it (a user's e-mail, or `cli`).
     pub started_by: String,
+    /// The jurisdiction it covers (a PeskAAS import: its country).
+    pub jurisdiction: String,
     /// Counts per source table.
     pub counts: Vec<TableCounts>,
 }
@@ -378,17 +380,17 @@ pub trait LandingQueries: Send + Sync {
     /// [`StoreError`] when the database fails.
     fn flag_counts(&self, scope: &AccessScope) -> Result<Vec<FlagCount>, StoreError>;
 
-    /// Past imports, newest first.
+    /// Past imports that `scope` covers, newest first.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    fn imports(&self) -> Result<Vec<ImportRecord>, StoreError>;
+    fn imports(&self, scope: &AccessScope) -> Result<Vec<ImportRecord>, StoreError>;
 
-    /// One import, `None` when there is none with that id.
+    /// One import, `None` when there is none with that id or `scope` does not cover it.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    fn import(&self, id: Uuid) -> Result<Option<ImportRecord>, StoreError>;
+    fn import(&self, scope: &AccessScope, id: Uuid) -> Result<Option<ImportRecord>, StoreError>;
 
     /// The rejected rows of one import (at most `limit`).
     ///

@@ -1,5 +1,9 @@
-//! Access context: users and their credentials. (Roles, grants and the audit log come
-//! with the access issue.)
+//! Access context: users, their credentials, and their roles and grants on the
+//! jurisdiction tree.
+
+mod grants;
+
+pub use grants::{Grant, Grants, Permission, Role, UnknownRole};
 
 use std::fmt;
 
@@ -124,7 +128,7 @@ pub struct User {
     pub email: Email,
     /// The password's hash in PHC string format (argon2id).
     pub password_hash: String,
-    /// Administrators manage users.
+    /// Shown in lists; the powers come from grants (an admin holds an `admin` grant).
     pub is_admin: bool,
     /// A disabled user cannot log in.
     pub disabled: bool,

@@ -1,0 +1,1 @@
+ALTER TABLE landings.imports DROP COLUMN jurisdiction_path;
