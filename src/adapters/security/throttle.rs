@@ -56,10 +56,8 @@ impl LoginThrottle {
     pub fn check(&self, email: &str, addr: Option<IpAddr>) -> Result<(), u64> {
         let now = self.clock.now();
         let wait = |d: Duration| d.as_secs().max(1);
-        if let Some(a) = addr {
-            if let Err(not_until) = self.addresses.check_key(&a) {
-                return Err(wait(not_until.wait_time_from(now)));
-            }
+        if let Some(Err(not_until)) = addr.map(|a| self.addresses.check_key(&a)) {
+            return Err(wait(not_until.wait_time_from(now)));
         }
         let key = email.trim().to_lowercase();
         if let Err(not_until) = self.accounts.check_key(&key) {

@@ -69,13 +69,13 @@ impl Role {
     /// viewer + imports + reviews; analyst = viewer + estimates and exports; admin = users
     /// and grants, and everything else in its subtree).
     pub fn allows(self, permission: Permission) -> bool {
-        match (self, permission) {
-            (Role::Admin, _) => true,
-            (_, Permission::View) => true,
-            (Role::Officer, Permission::Import | Permission::Review) => true,
-            (Role::Analyst, Permission::Export) => true,
-            _ => false,
-        }
+        matches!(
+            (self, permission),
+            (Role::Admin, _)
+                | (_, Permission::View)
+                | (Role::Officer, Permission::Import | Permission::Review)
+                | (Role::Analyst, Permission::Export)
+        )
     }
 }
 
