@@ -23,10 +23,13 @@
 #   5. Runs wapiti on http://127.0.0.1:18080/ with the same session cookie, /logout
 #      excluded, a fixed list of modules that stay on the target (no ssrf/xxe/nikto/wapp,
 #      which talk to outside hosts), bounded crawl and attack times, JSON report.
+#      (Debian's wapiti 3.0.4 crashes on -x under Python 3.11; the script then runs it
+#      through a small launcher that fixes that one function in memory.)
 #   6. Prints a summary per tool. The server is stopped and the database dropped on exit.
 #
-# Exit status: 0 when the scans ran, whatever they found (this is a report); non-zero
-# when the setup failed (tools, database, import, server, or login).
+# Exit status: 0 when the scans ran, whatever they found (this is a report); 2 when the
+# setup failed (tools, database, import, server, or login); 3 when a scanner gave no
+# result (crashed, or no verdict in its log).
 #
 # Requirements: a release build (./target/release/tasi; built with `cargo build --release`
 # if missing), PostgreSQL on 127.0.0.1:5432 reachable as user postgres without a
@@ -189,6 +192,7 @@ SQLMAP_TARGETS=(
     "landing-path-id|$BASE/landings/${LANDING_ID}*"
 )
 SQLMAP_SUMMARY="$WORK/sqlmap-summary.txt"
+TOOL_FAILED=""
 : >"$SQLMAP_SUMMARY"
 first=1
 for entry in "${SQLMAP_TARGETS[@]}"; do
@@ -207,10 +211,13 @@ for entry in "${SQLMAP_TARGETS[@]}"; do
         --output-dir "$WORK/sqlmap/$name" >"$WORK/sqlmap-$name.log" 2>&1 || rc=$?
     {
         echo "== sqlmap [$name] $url (baseline HTTP $code, exit $rc$([[ $rc == 124 ]] && echo ', TIMED OUT'))"
-        grep -E "do not appear to be injectable|does not seem to be injectable|is vulnerable|appears to be .*injectable|might be injectable|injection point|^Parameter:|^    Type:|^    Title:|^    Payload:|\[CRITICAL\]|\[ERROR\]|back-end DBMS" \
+        grep -E "do not appear to be injectable|does not seem to be injectable|is vulnerable|appears to be .*injectable|might be injectable|injection point|^Parameter:|^    Type:|^    Title:|^    Payload:|\[CRITICAL\]|\[ERROR\]|back-end DBMS|HTTP error codes detected|^[0-9]{3} \(.*\) - [0-9]+ times" \
             "$WORK/sqlmap-$name.log" | sed 's/^/   /' || echo "   (no verdict lines in the log)"
     } >>"$SQLMAP_SUMMARY"
     tail -n 4 "$SQLMAP_SUMMARY"
+    if [[ $rc != 0 && $rc != 124 ]] || ! grep -qE "injectable|injection point" "$WORK/sqlmap-$name.log"; then
+        TOOL_FAILED+=" sqlmap[$name]"
+    fi
     check_logged_in || log "WARNING: the session is no longer valid after sqlmap [$name]"
 done
 
@@ -223,9 +230,39 @@ cookie = {"value": value, "expires": None, "secure": False, "port": None, "versi
 json.dump({host: {"/": {"tasi": cookie}}}, open(path, "w"))
 PY
 WAPITI_REPORT="$WORK/wapiti-report.json"
+# Debian's wapiti 3.0.4 builds its -x (exclude) regex as 'pattern\Z(?ms)', which Python
+# 3.11 rejects ("global flags not at the start"), so any -x crashes it. When the installed
+# wapiti has that bug, run it through a launcher that fixes the function in memory (the
+# installed files are not touched); otherwise run wapiti as it is.
+WAPITI_CMD=(wapiti)
+WAPITI_PY=$(sed -n '1s/^#! *//p' "$(command -v wapiti)")
+if [[ -n "$WAPITI_PY" ]] && $WAPITI_PY -c 'import wapitiCore.net.crawler as c' 2>/dev/null \
+    && ! $WAPITI_PY -c 'import wapitiCore.net.crawler as c; c.wildcard_translate("x*")' 2>/dev/null; then
+    cat >"$WORK/wapiti-launcher.py" <<'PY'
+import re
+import sys
+
+import wapitiCore.net.crawler as crawler
+
+
+def wildcard_translate(pattern):
+    body = "".join(".*" if ch == "*" else re.escape(ch) for ch in pattern)
+    return re.compile("(?ms)" + body + r"\Z")
+
+
+crawler.wildcard_translate = wildcard_translate
+from wapitiCore.main.wapiti import wapiti_main  # noqa: E402
+
+sys.argv[0] = "wapiti"
+sys.exit(wapiti_main())
+PY
+    # shellcheck disable=SC2206
+    WAPITI_CMD=($WAPITI_PY "$WORK/wapiti-launcher.py")
+    log "wapiti's -x is broken on this Python; using a launcher that fixes it in memory"
+fi
 log "wapiti on $BASE/ (modules: $WAPITI_MODULES; crawl ${WAPITI_CRAWL_TIME}s, ${WAPITI_ATTACK_TIME}s per module)"
 rc=0
-timeout "$WAPITI_TIMEOUT" wapiti -u "$BASE/" --scope folder -c "$COOKIE_JSON" \
+timeout "$WAPITI_TIMEOUT" "${WAPITI_CMD[@]}" -u "$BASE/" --scope folder -c "$COOKIE_JSON" \
     -x "$BASE/logout" -x "$BASE/logout*" \
     -m "$WAPITI_MODULES" -d 4 --max-files-per-dir 30 --max-links-per-page 40 \
     --max-scan-time "$WAPITI_CRAWL_TIME" --max-attack-time "$WAPITI_ATTACK_TIME" -t 15 \
@@ -246,8 +283,11 @@ import glob, json, sqlite3, sys
 report = json.load(open(sys.argv[1]))
 for db in glob.glob(sys.argv[2] + "/*.db"):
     try:
-        n = sqlite3.connect(db).execute("select count(*) from paths where evil = 0").fetchone()[0]
-        print(f"   resources crawled (requests wapiti attacked): {n}")
+        con = sqlite3.connect(db)
+        n = con.execute("select count(*) from paths where evil = 0").fetchone()[0]
+        m = con.execute("select count(*) from paths where evil = 0 and method = 'POST'").fetchone()[0]
+        lo = con.execute("select count(*) from paths where path like '%/logout%'").fetchone()[0]
+        print(f"   resources crawled (and attacked): {n}, of which POST forms: {m}; /logout among them: {lo}")
     except Exception:
         pass
 for section in ("vulnerabilities", "anomalies"):
@@ -263,6 +303,7 @@ for section in ("vulnerabilities", "anomalies"):
                 print(f"       ... and {len(found) - 5} more")
 PY
     else
+        TOOL_FAILED+=" wapiti"
         echo "   no report was written (see $WORK/wapiti.log)"
         tail -n 15 "$WORK/wapiti.log" | sed 's/^/   /'
     fi
@@ -278,5 +319,10 @@ echo
 cat "$WAPITI_SUMMARY"
 echo
 grep -ciE "panic|ERROR" "$WORK/server.log" | sed 's/^/server log lines with ERROR or panic: /' || true
+grep -c 'http.target=/logout' "$WORK/server.log" | sed 's/^/requests to \/logout seen by the server: /' || true
 echo "======================================================================================="
+if [[ -n "$TOOL_FAILED" ]]; then
+    echo "[scan] INCOMPLETE: no result from:$TOOL_FAILED (logs: rerun with KEEP_REPORTS=1)" >&2
+    exit 3
+fi
 exit 0

@@ -243,3 +243,52 @@ pub fn authenticate(
         }
     }
 }
+
+/// Why a user could not be disabled or enabled.
+#[derive(Debug, thiserror::Error)]
+pub enum SetDisabledError {
+    /// No such user.
+    #[error("there is no user {0}")]
+    UnknownUser(String),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Disables (or re-enables) the user `email`, as `by`. Disabling ends the user's sessions on
+/// the server at once; both are recorded in the audit log.
+///
+/// # Errors
+/// [`SetDisabledError`] when the user does not exist or storage fails.
+#[tracing::instrument(skip(users, audit))]
+pub fn set_disabled(
+    users: &dyn UserRepository,
+    audit: &dyn AuditLog,
+    email: &Email,
+    disabled: bool,
+    by: &str,
+) -> Result<u64, SetDisabledError> {
+    let Some(mut user) = users.by_email(email)? else {
+        return Err(SetDisabledError::UnknownUser(email.to_string()));
+    };
+    user.disabled = disabled;
+    users.upsert(&user)?;
+    let ended = if disabled {
+        users.end_sessions(user.id)?
+    } else {
+        0
+    };
+    audit.record(
+        &AuditEvent::new(
+            by,
+            if disabled {
+                "user.disabled"
+            } else {
+                "user.enabled"
+            },
+        )
+        .with("user", email)
+        .with("sessions_ended", ended),
+    )?;
+    Ok(ended)
+}
