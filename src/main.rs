@@ -194,12 +194,11 @@ async fn serve(config: &Config, pool: persistence::PgPool) -> anyhow::Result<()>
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving");
     println!("tasi is serving on http://{addr}/");
-    http::run(
-        listener,
-        AppState::new(pool, synthetic)?,
-        config.secure_cookies,
-    )?
-    .await?;
+    let transport = http::Transport {
+        secure_cookies: config.secure_cookies,
+        hsts: config.https(),
+    };
+    http::run(listener, AppState::new(pool, synthetic)?, transport)?.await?;
     Ok(())
 }
 
@@ -258,6 +257,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("user {} saved: {}", user.email, list.join(", "));
         }
         Command::Demo { data } => {
+            // The demo serves plain http on this machine: Secure cookies would not come back,
+            // unless TASI_SECURE_COOKIES says otherwise.
+            let config = Config {
+                secure_cookies: std::env::var("TASI_SECURE_COOKIES").is_ok_and(|v| v == "true"),
+                ..config
+            };
             persistence::migrate(&config.database_url)?;
             let pool = persistence::connect(&config.database_url, 16)?;
             if data.join("trips.csv").exists() {

@@ -12,9 +12,12 @@ pub struct Config {
     pub database_url: String,
     /// `TASI_BIND`: address and port to listen on.
     pub bind: String,
-    /// `TASI_SECURE_COOKIES` (`true`/`false`): mark the session cookie `Secure`. Default
-    /// false; set it to true when tasi is served over https.
+    /// `TASI_SECURE_COOKIES` (`true`/`false`): the session cookie is `__Host-tasi`, `Secure`.
+    /// On by default (the demo turns it off, as it serves plain http on this machine).
     pub secure_cookies: bool,
+    /// `TASI_PUBLIC_URL`: the address users reach tasi at. When it is https, responses
+    /// carry HSTS (`Strict-Transport-Security`).
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -24,7 +27,15 @@ impl Config {
         Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             bind: var("TASI_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
-            secure_cookies: var("TASI_SECURE_COOKIES").is_some_and(|v| v == "true" || v == "1"),
+            secure_cookies: var("TASI_SECURE_COOKIES").is_none_or(|v| v == "true" || v == "1"),
+            public_url: var("TASI_PUBLIC_URL"),
         }
+    }
+
+    /// True when the public URL is https.
+    pub fn https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
     }
 }

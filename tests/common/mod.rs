@@ -133,7 +133,8 @@ pub fn spawn_state(state: AppState) -> String {
         .local_addr()
         .unwrap_or_else(|e| panic!("{e}"))
         .port();
-    let server = http::run(listener, state, false).unwrap_or_else(|e| panic!("{e}"));
+    let server =
+        http::run(listener, state, http::Transport::default()).unwrap_or_else(|e| panic!("{e}"));
     actix_web::rt::spawn(server);
     format!("http://127.0.0.1:{port}")
 }

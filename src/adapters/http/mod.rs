@@ -13,7 +13,7 @@ use actix_session::SessionMiddleware;
 use actix_session::config::{BrowserSession, CookieContentSecurity, TtlExtensionPolicy};
 use actix_web::cookie::{Key, SameSite, time::Duration};
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
+use actix_web::middleware::{Compress, Condition, DefaultHeaders, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 
@@ -125,6 +125,18 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
+/// How the server presents itself: cookie security and HSTS.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Transport {
+    /// Session cookie `__Host-tasi`, `Secure` (else `tasi`).
+    pub secure_cookies: bool,
+    /// Send `Strict-Transport-Security` (served over https).
+    pub hsts: bool,
+}
+
+/// HSTS value: one year, subdomains included (OWASP HTTP Headers Cheat Sheet).
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
+
 /// Starts the server on `listener` (port 0 in tests picks a free port).
 ///
 /// # Errors
@@ -132,8 +144,9 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 pub fn run(
     listener: std::net::TcpListener,
     state: AppState,
-    secure_cookies: bool,
+    transport: Transport,
 ) -> std::io::Result<Server> {
+    let secure_cookies = transport.secure_cookies;
     let state = web::Data::new(state);
     let key = Key::generate();
     let store = PgSessionStore::new(state.pool.clone());
@@ -170,6 +183,10 @@ pub fn run(
                     .add(("X-Frame-Options", "DENY"))
                     .add(("Cache-Control", "no-store")),
             )
+            .wrap(Condition::new(
+                transport.hsts,
+                DefaultHeaders::new().add(("Strict-Transport-Security", HSTS)),
+            ))
             .wrap(Compress::default())
             .wrap(TracingLogger::default())
             .route("/healthz", web::get().to(healthz))
