@@ -18,9 +18,14 @@ use crate::adapters::security::csrf;
 use crate::adapters::security::guard::CurrentUser;
 use crate::application::access::AuditEvent;
 use crate::application::landings::dashboard::dashboard;
-use crate::application::landings::ports::{ImportRecord, LandingFilter};
+use crate::application::landings::ports::{
+    ImportRecord, LandingDetail, LandingFilter, LandingListItem,
+};
+use crate::application::landings::review_landing::{ReviewLandingError, review_landing};
 use crate::domain::access::Permission;
-use crate::domain::landings::{BoatType, Gear, Habitat, MonthlySummaryRow, SummaryScope};
+use crate::domain::landings::{
+    BoatType, Corrections, Decision, Gear, Habitat, MonthlySummaryRow, Review, SummaryScope,
+};
 use crate::domain::shared::AccessScope;
 
 /// Routes of this module.
@@ -30,6 +35,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/landings/summary", web::get().to(summary_page))
         .route("/landings/summary.csv", web::get().to(summary_csv))
         .route("/landings/{id}", web::get().to(landing_page))
+        .route("/landings/{id}/review", web::post().to(review_post))
+        .route("/reviews", web::get().to(review_queue))
         .route("/flags", web::get().to(flags_page))
         .route("/imports", web::get().to(imports_page))
         .route("/imports/{id}", web::get().to(import_page));
@@ -282,6 +289,7 @@ async fn list_page(
         boat: nonempty(&q.boat).and_then(|v| v.parse().ok()),
         flagged_only: q.flagged.as_deref() == Some("1") || q.flagged.as_deref() == Some("on"),
         flag_code: nonempty(&q.flag),
+        unreviewed_only: false,
     };
     let page_no: i64 = nonempty(&q.page)
         .and_then(|p| p.parse().ok())
@@ -295,44 +303,7 @@ async fn list_page(
             queries.municipalities(&s)?,
             queries.sites(&s)?
         ))));
-    let rows = page
-        .items
-        .iter()
-        .map(|l| LandingRow {
-            id: l.id.to_string(),
-            source_id: l.source_id,
-            date: opt(l.date),
-            site: l.site_path.clone(),
-            boat: l
-                .boat_code
-                .and_then(|c| BoatType::from_code(c.into()).ok())
-                .map(|b| b.to_string())
-                .unwrap_or_else(|| opt(l.boat_code)),
-            gear: l
-                .gear_code
-                .and_then(|c| Gear::from_code(c.into()).ok())
-                .map(|g| g.to_string())
-                .unwrap_or_else(|| opt(l.gear_code)),
-            habitat: l
-                .habitat_code
-                .and_then(|c| Habitat::from_code(c.into()).ok())
-                .map(|h| h.to_string())
-                .unwrap_or_else(|| opt(l.habitat_code)),
-            effort: l.effort.map(|e| num(e, 1)).unwrap_or_else(|| "–".into()),
-            catch_kg: num(l.catch_kg, 2),
-            flags: match (l.errors, l.warnings) {
-                (0, 0) => String::new(),
-                (e, 0) => format!("{e} error{}", if e == 1 { "" } else { "s" }),
-                (0, w) => format!("{w} warning{}", if w == 1 { "" } else { "s" }),
-                (e, w) => format!(
-                    "{e} error{}, {w} warning{}",
-                    if e == 1 { "" } else { "s" },
-                    if w == 1 { "" } else { "s" }
-                ),
-            },
-            excluded: l.errors > 0,
-        })
-        .collect();
+    let rows = page.items.iter().map(landing_row).collect();
     let mut pairs: Vec<(&str, String)> = Vec::new();
     for (k, v) in [
         ("from", &q.from),
@@ -393,13 +364,55 @@ async fn list_page(
     })
 }
 
+/// A line of a landings list.
+fn landing_row(l: &LandingListItem) -> LandingRow {
+    LandingRow {
+        id: l.id.to_string(),
+        source_id: l.source_id,
+        date: opt(l.date),
+        site: l.site_path.clone(),
+        boat: l
+            .boat_code
+            .and_then(|c| BoatType::from_code(c.into()).ok())
+            .map(|b| b.to_string())
+            .unwrap_or_else(|| opt(l.boat_code)),
+        gear: l
+            .gear_code
+            .and_then(|c| Gear::from_code(c.into()).ok())
+            .map(|g| g.to_string())
+            .unwrap_or_else(|| opt(l.gear_code)),
+        habitat: l
+            .habitat_code
+            .and_then(|c| Habitat::from_code(c.into()).ok())
+            .map(|h| h.to_string())
+            .unwrap_or_else(|| opt(l.habitat_code)),
+        effort: l.effort.map(|e| num(e, 1)).unwrap_or_else(|| "–".into()),
+        catch_kg: num(l.catch_kg, 2),
+        flags: match (l.errors, l.warnings) {
+            (0, 0) => String::new(),
+            (e, 0) => format!("{e} error{}", if e == 1 { "" } else { "s" }),
+            (0, w) => format!("{w} warning{}", if w == 1 { "" } else { "s" }),
+            (e, w) => format!(
+                "{e} error{}, {w} warning{}",
+                if e == 1 { "" } else { "s" },
+                if w == 1 { "" } else { "s" }
+            ),
+        },
+        excluded: l.errors > 0,
+    }
+}
+
 async fn landing_page(
     req: HttpRequest,
     state: web::Data<AppState>,
     session: Session,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let (scope, chrome) = ctx!(req, state, session, "landings");
+    let (scope, chrome, current) =
+        match context(&req, &state, &session, "landings", Permission::View).await {
+            Ok(v) => v,
+            Err(r) => return r,
+        };
     let Ok(id) = Uuid::parse_str(&id) else {
         return not_found_page();
     };
@@ -407,6 +420,16 @@ async fn landing_page(
     let Some(d) = block!(queries.landing(&scope, id)) else {
         return not_found_page();
     };
+    render(&landing_view(d, chrome, &current, None))
+}
+
+/// The landing page of `d` for `current`, with a review error to show when there is one.
+fn landing_view(
+    d: LandingDetail,
+    chrome: Chrome,
+    current: &CurrentUser,
+    review_error: Option<String>,
+) -> LandingPage {
     let l = &d.landing;
     let code_name = |c: Option<i16>, f: &dyn Fn(i64) -> Option<String>| match c {
         Some(c) => f(c.into())
@@ -578,8 +601,14 @@ async fn landing_page(
                 .join(", "),
         })
         .collect();
-    render(&LandingPage {
+    let can_review = current
+        .grants
+        .scope(Permission::Review)
+        .covers(&l.site.path);
+    let codes = |all: Vec<(String, String)>| choices(all, &None);
+    LandingPage {
         chrome,
+        id: l.id.0.to_string(),
         source_id: l.source_id,
         fields,
         assessed,
@@ -588,6 +617,183 @@ async fn landing_page(
         counted: d.counts_in_summaries,
         rule_set: a.rule_set.clone(),
         import_id: d.import_id.to_string(),
+        review_status: d.review_status.clone().unwrap_or_default(),
+        reviews: d
+            .reviews
+            .iter()
+            .map(|r| ReviewRow {
+                at: r.decided_at.format("%Y-%m-%d %H:%M").to_string(),
+                reviewer: r.reviewer.clone(),
+                decision: r.decision.clone(),
+                reason: r.reason.clone(),
+                changes: r
+                    .changes
+                    .iter()
+                    .map(|(f, old, new)| format!("{f}: {old} → {new}"))
+                    .collect(),
+            })
+            .collect(),
+        can_review,
+        review_error,
+        habitats: codes(
+            Habitat::ALL
+                .iter()
+                .map(|h| (h.code().to_string(), h.to_string()))
+                .collect(),
+        ),
+        gears: codes(
+            Gear::ALL
+                .iter()
+                .map(|g| (g.code().to_string(), g.to_string()))
+                .collect(),
+        ),
+        boats: codes(
+            BoatType::ALL
+                .iter()
+                .map(|b| (b.code().to_string(), b.to_string()))
+                .collect(),
+        ),
+    }
+}
+
+/// The review form's fields; empty correction fields leave values as reported.
+#[derive(Deserialize)]
+struct ReviewForm {
+    decision: String,
+    reason: String,
+    date: Option<String>,
+    habitat: Option<String>,
+    gear: Option<String>,
+    boat: Option<String>,
+    hours_at_sea: Option<String>,
+    fisher_hours: Option<String>,
+    catch_value_usd: Option<String>,
+}
+
+/// A correction field: empty is `None`; text that is not a value of `T` is an error naming
+/// the field.
+fn field<T: std::str::FromStr>(v: &Option<String>, name: &str) -> Result<Option<T>, String> {
+    match nonempty(v) {
+        None => Ok(None),
+        Some(t) => t
+            .parse::<T>()
+            .map(Some)
+            .map_err(|_| format!("`{t}` is not a valid {name}")),
+    }
+}
+
+fn decision_of(f: &ReviewForm) -> Result<Decision, String> {
+    match f.decision.as_str() {
+        "accept" => Ok(Decision::Accept),
+        "reject" => Ok(Decision::Reject),
+        "correct" => Ok(Decision::Correct(Corrections {
+            date: field(&f.date, "date")?,
+            habitat_code: field(&f.habitat, "habitat code")?,
+            gear_code: field(&f.gear, "gear code")?,
+            boat_code: field(&f.boat, "boat code")?,
+            hours_at_sea: field(&f.hours_at_sea, "number of hours")?,
+            fisher_hours: field(&f.fisher_hours, "number of fisher-hours")?,
+            catch_value_usd: field(&f.catch_value_usd, "amount")?,
+        })),
+        other => Err(format!(
+            "`{other}` is not a decision (accept, correct, reject)"
+        )),
+    }
+}
+
+async fn review_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    id: web::Path<String>,
+    form: web::Form<ReviewForm>,
+) -> HttpResponse {
+    let (scope, chrome, current) =
+        match context(&req, &state, &session, "landings", Permission::Review).await {
+            Ok(v) => v,
+            Err(r) => return r,
+        };
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return not_found_page();
+    };
+    let now = state.clock.now();
+    let review = decision_of(&form).and_then(|d| {
+        Review::new(d, &form.reason, current.user.email.as_str(), now).map_err(|e| e.to_string())
+    });
+    let review = match review {
+        Ok(r) => r,
+        Err(message) => {
+            // Show the landing again with the reason the review was refused.
+            let (queries, s2) = (state.landings.clone(), scope.clone());
+            let Some(d) = block!(queries.landing(&s2, id)) else {
+                return not_found_page();
+            };
+            return match landing_view(d, chrome, &current, Some(message)).render() {
+                Ok(html) => HttpResponse::BadRequest()
+                    .content_type("text/html; charset=utf-8")
+                    .body(html),
+                Err(e) => internal(&e),
+            };
+        }
+    };
+    let (queries, uow) = (state.landings.clone(), state.reviews.clone());
+    let (s2, r2) = (scope.clone(), review.clone());
+    let today = now.date_naive();
+    let outcome =
+        web::block(move || review_landing(queries.as_ref(), uow.as_ref(), &s2, id, &r2, today))
+            .await;
+    match outcome {
+        Ok(Ok(o)) => {
+            state
+                .audit(
+                    AuditEvent::new(current.user.email.as_str(), "review")
+                        .from(client_addr(&req))
+                        .at(&o.site_path)
+                        .with("landing", o.source_id)
+                        .with("decision", review.decision.key())
+                        .with("reason", &review.reason)
+                        .with("counts_in_summaries", o.counts_in_summaries),
+                )
+                .await;
+            HttpResponse::SeeOther()
+                .insert_header((actix_web::http::header::LOCATION, format!("/landings/{id}")))
+                .finish()
+        }
+        Ok(Err(ReviewLandingError::NotFound)) => not_found_page(),
+        Ok(Err(e)) => internal(&e),
+        Err(e) => internal(&e),
+    }
+}
+
+#[derive(Deserialize)]
+struct QueueQuery {
+    page: Option<String>,
+}
+
+async fn review_queue(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    q: web::Query<QueueQuery>,
+) -> HttpResponse {
+    let (scope, chrome) = ctx!(req, state, session, "reviews", Permission::Review);
+    let page_no: i64 = nonempty(&q.page)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+        .clamp(1, 1_000_000);
+    let filter = LandingFilter {
+        flagged_only: true,
+        unreviewed_only: true,
+        ..LandingFilter::default()
+    };
+    let queries = state.landings.clone();
+    let page = block!(queries.list_landings(&scope, &filter, page_no, 50));
+    render(&ReviewQueuePage {
+        chrome,
+        total: int(page.total),
+        page: page.page,
+        pages: page.pages(),
+        rows: page.items.iter().map(landing_row).collect(),
     })
 }
 

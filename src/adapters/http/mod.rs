@@ -20,6 +20,7 @@ use tracing_actix_web::TracingLogger;
 use crate::adapters::clock::SystemClock;
 use crate::adapters::persistence::{
     PgPool,
+    diesel_import::DieselImportUnitOfWork,
     diesel_landing_queries::DieselLandingQueries,
     diesel_users::{DieselAuditLog, DieselJurisdictionDirectory, DieselUserRepository},
     ping,
@@ -31,7 +32,7 @@ use crate::adapters::security::{
 use crate::application::access::{
     AuditEvent, AuditLog, Clock, JurisdictionDirectory, UserRepository,
 };
-use crate::application::landings::ports::LandingQueries;
+use crate::application::landings::ports::{LandingQueries, ReviewUnitOfWork};
 use crate::domain::access::PasswordHasher;
 
 /// What every handler can reach.
@@ -52,6 +53,8 @@ pub struct AppState {
     pub hasher: Arc<dyn PasswordHasher>,
     /// Landing queries.
     pub landings: Arc<dyn LandingQueries>,
+    /// The transaction of a review.
+    pub reviews: Arc<dyn ReviewUnitOfWork>,
     /// True when the data shown is the synthetic demo set (a banner says so on every page).
     pub synthetic: bool,
 }
@@ -70,6 +73,7 @@ impl AppState {
             throttle: LoginThrottle::new(),
             hasher: Arc::new(Argon2idHasher::new()?),
             landings: Arc::new(DieselLandingQueries::new(pool.clone())),
+            reviews: Arc::new(DieselImportUnitOfWork::new(pool.clone())),
             pool,
             synthetic,
         })

@@ -250,12 +250,43 @@ pub struct FlagRow {
     pub values: String,
 }
 
+/// A review in a landing's history.
+#[derive(Debug, Clone)]
+pub struct ReviewRow {
+    /// When, UTC.
+    pub at: String,
+    /// Who.
+    pub reviewer: String,
+    /// Decision.
+    pub decision: String,
+    /// Why.
+    pub reason: String,
+    /// Corrections, `field: reported → corrected`.
+    pub changes: Vec<String>,
+}
+
 /// One landing.
 #[derive(Template, WebTemplate)]
 #[template(path = "landings/detail.html")]
 pub struct LandingPage {
     /// Layout.
     pub chrome: Chrome,
+    /// tasi's id (for the review form).
+    pub id: String,
+    /// The latest decision, empty when not reviewed.
+    pub review_status: String,
+    /// The review history, oldest first.
+    pub reviews: Vec<ReviewRow>,
+    /// The caller may review this landing.
+    pub can_review: bool,
+    /// Why the last review was refused, when it was.
+    pub review_error: Option<String>,
+    /// Habitat choices for corrections.
+    pub habitats: Vec<Choice>,
+    /// Gear choices for corrections.
+    pub gears: Vec<Choice>,
+    /// Boat choices for corrections.
+    pub boats: Vec<Choice>,
     /// Source id.
     pub source_id: i64,
     /// Reported fields.
@@ -272,6 +303,22 @@ pub struct LandingPage {
     pub rule_set: String,
     /// Import id.
     pub import_id: String,
+}
+
+/// The queue of flagged landings awaiting review.
+#[derive(Template, WebTemplate)]
+#[template(path = "landings/reviews.html")]
+pub struct ReviewQueuePage {
+    /// Layout.
+    pub chrome: Chrome,
+    /// Rows.
+    pub rows: Vec<LandingRow>,
+    /// Waiting in all.
+    pub total: String,
+    /// Page number.
+    pub page: i64,
+    /// Pages.
+    pub pages: i64,
 }
 
 /// A row of the summary table.

@@ -13,9 +13,13 @@ use super::{PgPool, store_err};
 use crate::application::StoreError;
 use crate::application::landings::ports::{
     AssessedLanding, ImportRecord, ImportTransaction, ImportUnitOfWork, RejectedRow,
+    ReviewTransaction, ReviewUnitOfWork,
 };
 use crate::domain::geography::Jurisdiction;
-use crate::domain::landings::{BoatType, FisherHours, MonthlySummaryRow, Species, SummaryInput};
+use crate::domain::landings::{
+    Assessment, BoatType, Decision, FisherHours, MonthlySummaryRow, Review, Species, SummaryInput,
+    SurveyedLanding,
+};
 use crate::domain::shared::Kilograms;
 
 /// The import's unit of work on a pool.
@@ -41,16 +45,18 @@ impl From<diesel::result::Error> for TxError {
     }
 }
 
-impl ImportUnitOfWork for DieselImportUnitOfWork {
-    fn run(
+impl DieselImportUnitOfWork {
+    /// Runs `work` on one transaction; `relaxed` commits without waiting for the WAL flush.
+    fn transaction(
         &self,
-        work: &mut dyn FnMut(&mut dyn ImportTransaction) -> Result<(), StoreError>,
+        relaxed: bool,
+        work: &mut dyn FnMut(&mut DieselImportTx<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let mut conn = self.pool.get().map_err(store_err)?;
         let result = conn.transaction::<(), TxError, _>(|conn| {
-            // An import can be re-run (it is idempotent): losing its commit in a crash of the
-            // server costs a re-run, never consistency, so it need not wait for the WAL flush.
-            diesel::sql_query("SET LOCAL synchronous_commit TO off").execute(conn)?;
+            if relaxed {
+                diesel::sql_query("SET LOCAL synchronous_commit TO off").execute(conn)?;
+            }
             let mut tx = DieselImportTx { conn };
             work(&mut tx).map_err(TxError::Store)
         });
@@ -59,6 +65,27 @@ impl ImportUnitOfWork for DieselImportUnitOfWork {
             Err(TxError::Diesel(e)) => Err(store_err(e)),
             Err(TxError::Store(e)) => Err(e),
         }
+    }
+}
+
+impl ImportUnitOfWork for DieselImportUnitOfWork {
+    fn run(
+        &self,
+        work: &mut dyn FnMut(&mut dyn ImportTransaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        // An import can be re-run (it is idempotent): losing its commit in a crash of the
+        // server costs a re-run, never consistency, so it need not wait for the WAL flush.
+        self.transaction(true, &mut |tx| work(tx))
+    }
+}
+
+impl ReviewUnitOfWork for DieselImportUnitOfWork {
+    fn run_review(
+        &self,
+        work: &mut dyn FnMut(&mut dyn ReviewTransaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        // A review is a person's decision: its commit waits for durability.
+        self.transaction(false, &mut |tx| work(tx))
     }
 }
 
@@ -516,88 +543,211 @@ impl ImportTransaction for DieselImportTx<'_> {
     }
 
     fn summary_inputs(&mut self) -> Result<Vec<SummaryInput>, StoreError> {
-        use l::surveyed_landings as s;
-        type Row = (
-            Option<NaiveDate>,
-            Option<String>,
-            Option<i16>,
-            Option<f64>,
-            f64,
-            Option<f64>,
-        );
-        let rows: Vec<Row> = s::table
-            .filter(s::counts_in_summaries.eq(true))
-            .select((
-                s::landing_date,
-                s::municipality,
-                s::boat_code,
-                s::effort_fisher_hours,
-                s::catch_kg,
-                s::summary_value_usd,
-            ))
-            .load(self.conn)
-            .map_err(store_err)?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(date, muni, boat, effort, catch, value)| {
-                Some(SummaryInput {
-                    date: date?,
-                    municipality: muni?,
-                    boat_type: BoatType::from_code(boat?.into()).ok()?,
-                    effort: FisherHours::new(effort?).ok()?,
-                    catch: Kilograms::new(catch).ok()?,
-                    value_usd: value,
-                })
-            })
-            .collect())
+        read_summary_inputs(self.conn)
     }
 
     fn replace_read_models(&mut self, rows: &[MonthlySummaryRow]) -> Result<(), StoreError> {
-        use crate::domain::landings::SummaryScope;
-        diesel::delete(l::monthly_summaries::table)
-            .execute(self.conn)
-            .map_err(store_err)?;
-        let values: Vec<NewSummary> = rows
-            .iter()
-            .map(|r| NewSummary {
-                scope: r.scope.kind().to_string(),
-                municipality: match &r.scope {
-                    SummaryScope::Municipality(m) => Some(m.clone()),
-                    _ => None,
-                },
-                boat_type: match &r.scope {
-                    SummaryScope::BoatType(b) => Some(b.key().to_string()),
-                    _ => None,
-                },
-                month: r.month.first_day(),
-                landings: r.landings as i32,
-                fishing_days: r.fishing_days as i32,
-                effort_fisher_hours: r.effort.value(),
-                catch_kg: r.catch.value(),
-                cpue: r.cpue.value(),
-                value_usd: r.value_usd,
+        write_read_models(self.conn, rows)
+    }
+}
+
+/// The stored landings that count in summaries, as the summary sees them.
+fn read_summary_inputs(conn: &mut PgConnection) -> Result<Vec<SummaryInput>, StoreError> {
+    use l::surveyed_landings as s;
+    type Row = (
+        Option<NaiveDate>,
+        Option<String>,
+        Option<i16>,
+        Option<f64>,
+        f64,
+        Option<f64>,
+    );
+    let rows: Vec<Row> = s::table
+        .filter(s::counts_in_summaries.eq(true))
+        .select((
+            s::landing_date,
+            s::municipality,
+            s::boat_code,
+            s::effort_fisher_hours,
+            s::catch_kg,
+            s::summary_value_usd,
+        ))
+        .load(conn)
+        .map_err(store_err)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(date, muni, boat, effort, catch, value)| {
+            Some(SummaryInput {
+                date: date?,
+                municipality: muni?,
+                boat_type: BoatType::from_code(boat?.into()).ok()?,
+                effort: FisherHours::new(effort?).ok()?,
+                catch: Kilograms::new(catch).ok()?,
+                value_usd: value,
             })
-            .collect();
-        for chunk in values.chunks(INSERT_CHUNK) {
-            diesel::insert_into(l::monthly_summaries::table)
-                .values(chunk)
-                .execute(self.conn)
-                .map_err(store_err)?;
-        }
-        diesel::sql_query("DELETE FROM landings.monthly_species_catch")
-            .execute(self.conn)
+        })
+        .collect())
+}
+
+/// Replaces the monthly summary and the catch by species.
+fn write_read_models(
+    conn: &mut PgConnection,
+    rows: &[MonthlySummaryRow],
+) -> Result<(), StoreError> {
+    use crate::domain::landings::SummaryScope;
+    diesel::delete(l::monthly_summaries::table)
+        .execute(conn)
+        .map_err(store_err)?;
+    let values: Vec<NewSummary> = rows
+        .iter()
+        .map(|r| NewSummary {
+            scope: r.scope.kind().to_string(),
+            municipality: match &r.scope {
+                SummaryScope::Municipality(m) => Some(m.clone()),
+                _ => None,
+            },
+            boat_type: match &r.scope {
+                SummaryScope::BoatType(b) => Some(b.key().to_string()),
+                _ => None,
+            },
+            month: r.month.first_day(),
+            landings: r.landings as i32,
+            fishing_days: r.fishing_days as i32,
+            effort_fisher_hours: r.effort.value(),
+            catch_kg: r.catch.value(),
+            cpue: r.cpue.value(),
+            value_usd: r.value_usd,
+        })
+        .collect();
+    for chunk in values.chunks(INSERT_CHUNK) {
+        diesel::insert_into(l::monthly_summaries::table)
+            .values(chunk)
+            .execute(conn)
             .map_err(store_err)?;
-        diesel::sql_query(
-            "INSERT INTO landings.monthly_species_catch (municipality, month, species_code, catch_kg)
+    }
+    diesel::sql_query("DELETE FROM landings.monthly_species_catch")
+        .execute(conn)
+        .map_err(store_err)?;
+    diesel::sql_query(
+        "INSERT INTO landings.monthly_species_catch (municipality, month, species_code, catch_kg)
              SELECT s.municipality, date_trunc('month', s.landing_date)::date, c.species_code,
                     sum(c.weight_g) / 1000.0
              FROM landings.catch_lines c
              JOIN landings.surveyed_landings s ON s.id = c.landing_id
              WHERE s.counts_in_summaries AND c.species_code IS NOT NULL AND c.weight_g IS NOT NULL
              GROUP BY 1, 2, 3",
-        )
-        .execute(self.conn)
-        .map_err(store_err)?;
+    )
+    .execute(conn)
+    .map_err(store_err)?;
+    Ok(())
+}
+
+impl ReviewTransaction for DieselImportTx<'_> {
+    fn lock_landing(&mut self, id: Uuid) -> Result<bool, StoreError> {
+        let found: Option<Uuid> = l::surveyed_landings::table
+            .find(id)
+            .select(l::surveyed_landings::id)
+            .for_update()
+            .first(self.conn)
+            .optional()
+            .map_err(store_err)?;
+        Ok(found.is_some())
+    }
+
+    fn append_review(
+        &mut self,
+        landing: &SurveyedLanding,
+        review: &Review,
+        changes: &[(&'static str, String, String)],
+        rule_set: &str,
+    ) -> Result<(), StoreError> {
+        let source: String = l::surveyed_landings::table
+            .find(landing.id.0)
+            .select(l::surveyed_landings::source)
+            .first(self.conn)
+            .map_err(store_err)?;
+        let corrections = match &review.decision {
+            Decision::Correct(c) => serde_json::to_value(c).map_err(store_err)?,
+            _ => serde_json::json!({}),
+        };
+        let changes = serde_json::to_value(changes).map_err(store_err)?;
+        diesel::insert_into(l::reviews::table)
+            .values((
+                l::reviews::landing_id.eq(landing.id.0),
+                l::reviews::source.eq(source),
+                l::reviews::source_id.eq(landing.source_id),
+                l::reviews::decided_at.eq(review.at),
+                l::reviews::reviewer.eq(&review.reviewer),
+                l::reviews::decision.eq(review.decision.key()),
+                l::reviews::reason.eq(&review.reason),
+                l::reviews::corrections.eq(corrections),
+                l::reviews::changes.eq(changes),
+                l::reviews::rule_set.eq(rule_set),
+            ))
+            .execute(self.conn)
+            .map_err(store_err)?;
         Ok(())
+    }
+
+    fn store_outcome(
+        &mut self,
+        landing_id: Uuid,
+        a: &Assessment,
+        counts: bool,
+        decision: &str,
+    ) -> Result<(), StoreError> {
+        use l::surveyed_landings as s;
+        let errors = a
+            .flags
+            .iter()
+            .filter(|f| f.severity.key() == "error")
+            .count() as i32;
+        diesel::update(s::table.find(landing_id))
+            .set((
+                s::is_valid.eq(a.is_valid()),
+                s::counts_in_summaries.eq(counts),
+                s::effort_fisher_hours.eq(a.effort.map(FisherHours::value)),
+                s::repaired_hours_at_sea.eq(a.hours_at_sea),
+                s::summary_habitat_code.eq(a.summary_habitat_code),
+                s::catch_kg.eq(a.catch.value()),
+                s::summary_value_usd.eq(a.value.map(|v| v.value())),
+                s::error_count.eq(errors),
+                s::warning_count.eq(a.flags.len() as i32 - errors),
+                s::review_status.eq(decision),
+            ))
+            .execute(self.conn)
+            .map_err(store_err)?;
+        diesel::delete(l::quality_flags::table.filter(l::quality_flags::landing_id.eq(landing_id)))
+            .execute(self.conn)
+            .map_err(store_err)?;
+        for (i, f) in a.flags.iter().enumerate() {
+            let values: serde_json::Map<String, serde_json::Value> = f
+                .values
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect();
+            diesel::insert_into(l::quality_flags::table)
+                .values((
+                    l::quality_flags::landing_id.eq(landing_id),
+                    l::quality_flags::seq.eq(i as i32 + 1),
+                    l::quality_flags::rule_set.eq(&a.rule_set),
+                    l::quality_flags::code.eq(&f.code),
+                    l::quality_flags::severity.eq(f.severity.key()),
+                    l::quality_flags::reason.eq(&f.reason),
+                    l::quality_flags::values.eq(serde_json::Value::Object(values)),
+                    l::quality_flags::reviewed.eq(true),
+                ))
+                .execute(self.conn)
+                .map_err(store_err)?;
+        }
+        Ok(())
+    }
+
+    fn summary_inputs(&mut self) -> Result<Vec<SummaryInput>, StoreError> {
+        read_summary_inputs(self.conn)
+    }
+
+    fn replace_read_models(&mut self, rows: &[MonthlySummaryRow]) -> Result<(), StoreError> {
+        write_read_models(self.conn, rows)
     }
 }

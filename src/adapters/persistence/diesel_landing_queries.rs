@@ -15,7 +15,7 @@ use super::{PgPool, PgPooled, store_err};
 use crate::application::StoreError;
 use crate::application::landings::ports::{
     FlagCount, ImportRecord, LandingDetail, LandingFilter, LandingListItem, LandingQueries,
-    MonthFigures, MunicipalityShape, Page, RejectedRow, SpeciesCatch, TableCounts,
+    MonthFigures, MunicipalityShape, Page, RejectedRow, ReviewRecord, SpeciesCatch, TableCounts,
 };
 use crate::domain::landings::{
     Assessment, BoatType, CatchLine, CatchUse, Cpue, FisherHours, Fishers, LandingId,
@@ -299,6 +299,9 @@ impl LandingQueries for DieselLandingQueries {
             if f.flagged_only {
                 q = q.filter(s::error_count.gt(0).or(s::warning_count.gt(0)));
             }
+            if f.unreviewed_only {
+                q = q.filter(s::review_status.is_null());
+            }
             if let Some(code) = &f.flag_code {
                 q = q.filter(
                     s::id.eq_any(
@@ -325,6 +328,7 @@ impl LandingQueries for DieselLandingQueries {
             f64,
             i32,
             i32,
+            Option<String>,
         );
         let rows: Vec<Row> = build()
             .order((s::landing_date.desc().nulls_last(), s::source_id.desc()))
@@ -343,6 +347,7 @@ impl LandingQueries for DieselLandingQueries {
                 s::catch_kg,
                 s::error_count,
                 s::warning_count,
+                s::review_status,
             ))
             .load(&mut c)
             .map_err(store_err)?;
@@ -362,6 +367,7 @@ impl LandingQueries for DieselLandingQueries {
                     catch_kg: r.9,
                     errors: r.10,
                     warnings: r.11,
+                    review_status: r.12,
                 })
                 .collect(),
             total,
@@ -407,6 +413,8 @@ impl LandingQueries for DieselLandingQueries {
             summary_habitat_code: Option<i16>,
             catch_kg: f64,
             summary_value_usd: Option<f64>,
+            review_status: Option<String>,
+            source: String,
         }
         let row: Option<Row> = s::table
             .filter(s::id.eq(id))
@@ -444,6 +452,8 @@ impl LandingQueries for DieselLandingQueries {
                 s::summary_habitat_code,
                 s::catch_kg,
                 s::summary_value_usd,
+                s::review_status,
+                s::source,
             ))
             .first(&mut c)
             .optional()
@@ -576,7 +586,41 @@ impl LandingQueries for DieselLandingQueries {
                 .filter(|b| *b != BoatType::Shore),
             value: r.summary_value_usd.and_then(|v| Usd::new(v).ok()),
         };
+        type ReviewRow = (
+            chrono::DateTime<chrono::Utc>,
+            String,
+            String,
+            String,
+            serde_json::Value,
+        );
+        let reviews: Vec<ReviewRow> = l::reviews::table
+            .filter(l::reviews::source.eq(&r.source))
+            .filter(l::reviews::source_id.eq(r.source_id))
+            .order((l::reviews::decided_at, l::reviews::id))
+            .select((
+                l::reviews::decided_at,
+                l::reviews::reviewer,
+                l::reviews::decision,
+                l::reviews::reason,
+                l::reviews::changes,
+            ))
+            .load(&mut c)
+            .map_err(store_err)?;
+        let reviews = reviews
+            .into_iter()
+            .map(
+                |(decided_at, reviewer, decision, reason, changes)| ReviewRecord {
+                    decided_at,
+                    reviewer,
+                    decision,
+                    reason,
+                    changes: serde_json::from_value(changes).unwrap_or_default(),
+                },
+            )
+            .collect();
         Ok(Some(LandingDetail {
+            review_status: r.review_status,
+            reviews,
             landing,
             assessment,
             counts_in_summaries: r.counts_in_summaries,

@@ -92,6 +92,23 @@ pub mod landings {
             summary_value_usd -> Nullable<Float8>,
             error_count -> Int4,
             warning_count -> Int4,
+            review_status -> Nullable<Text>,
+        }
+    }
+
+    diesel::table! {
+        landings.reviews (id) {
+            id -> Int8,
+            landing_id -> Uuid,
+            source -> Text,
+            source_id -> Int8,
+            decided_at -> Timestamptz,
+            reviewer -> Text,
+            decision -> Text,
+            reason -> Text,
+            corrections -> Jsonb,
+            changes -> Jsonb,
+            rule_set -> Text,
         }
     }
 
@@ -118,6 +135,7 @@ pub mod landings {
             severity -> Text,
             reason -> Text,
             values -> Jsonb,
+            reviewed -> Bool,
         }
     }
 
@@ -157,6 +175,7 @@ pub mod landings {
         quality_flags,
         monthly_summaries,
         monthly_species_catch,
+        reviews,
     );
 }
 
@@ -191,6 +210,18 @@ pub mod access {
             jurisdiction -> Nullable<Text>,
             client_addr -> Nullable<Text>,
             details -> Jsonb,
+        }
+    }
+
+    diesel::table! {
+        access.password_tokens (lookup) {
+            lookup -> Text,
+            user_id -> Uuid,
+            secret_hash -> Text,
+            created_at -> Timestamptz,
+            expires_at -> Timestamptz,
+            used_at -> Nullable<Timestamptz>,
+            created_by -> Text,
         }
     }
 

@@ -3,3 +3,4 @@
 pub mod dashboard;
 pub mod import_landings;
 pub mod ports;
+pub mod review_landing;

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::application::StoreError;
 use crate::domain::geography::Jurisdiction;
 use crate::domain::landings::{
-    Assessment, MonthlySummaryRow, Species, SummaryInput, SurveyedLanding,
+    Assessment, MonthlySummaryRow, Review, Species, SummaryInput, SurveyedLanding,
 };
 use crate::domain::shared::AccessScope;
 
@@ -188,6 +188,8 @@ pub struct LandingFilter {
     pub flagged_only: bool,
     /// Only landings with a flag of this rule code.
     pub flag_code: Option<String>,
+    /// Only landings no one has reviewed yet.
+    pub unreviewed_only: bool,
 }
 
 /// One line of the landings list.
@@ -217,6 +219,8 @@ pub struct LandingListItem {
     pub errors: i32,
     /// Warnings raised.
     pub warnings: i32,
+    /// The latest review's decision.
+    pub review_status: Option<String>,
 }
 
 /// A page of a list.
@@ -250,6 +254,10 @@ pub struct LandingDetail {
     pub counts_in_summaries: bool,
     /// The import that last wrote it.
     pub import_id: Uuid,
+    /// The latest review's decision, `None` when not reviewed.
+    pub review_status: Option<String>,
+    /// Every review of the landing, oldest first.
+    pub reviews: Vec<ReviewRecord>,
     /// Species names by code, for the catch lines: `English · Tetum`, or the one known.
     pub species_names: HashMap<i32, String>,
 }
@@ -403,4 +411,77 @@ pub trait LandingQueries: Send + Sync {
     /// # Errors
     /// [`StoreError`] when the database fails.
     fn sites(&self, scope: &AccessScope) -> Result<Vec<(String, String)>, StoreError>;
+}
+
+/// A review as stored, for a landing's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewRecord {
+    /// When (UTC).
+    pub decided_at: DateTime<Utc>,
+    /// Who.
+    pub reviewer: String,
+    /// `accept`, `correct` or `reject`.
+    pub decision: String,
+    /// Why.
+    pub reason: String,
+    /// Corrected fields: (field, reported, corrected).
+    pub changes: Vec<(String, String, String)>,
+}
+
+/// The writes of one review, all inside one database transaction.
+pub trait ReviewTransaction {
+    /// Locks the landing against concurrent reviews; false when it no longer exists.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn lock_landing(&mut self, id: Uuid) -> Result<bool, StoreError>;
+
+    /// Appends the review event of `landing` (append-only).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn append_review(
+        &mut self,
+        landing: &SurveyedLanding,
+        review: &Review,
+        changes: &[(&'static str, String, String)],
+        rule_set: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Stores what summaries use after the review: the assessment, whether the landing
+    /// counts, the decision; the flags are replaced by the assessment's, marked reviewed.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn store_outcome(
+        &mut self,
+        landing_id: Uuid,
+        assessment: &Assessment,
+        counts: bool,
+        decision: &str,
+    ) -> Result<(), StoreError>;
+
+    /// The stored landings that count in summaries.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn summary_inputs(&mut self) -> Result<Vec<SummaryInput>, StoreError>;
+
+    /// Replaces the read models.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn replace_read_models(&mut self, rows: &[MonthlySummaryRow]) -> Result<(), StoreError>;
+}
+
+/// Runs a review's writes in one transaction.
+pub trait ReviewUnitOfWork: Send + Sync {
+    /// Runs `work` in one transaction: committed on `Ok`, rolled back otherwise.
+    ///
+    /// # Errors
+    /// The error `work` returned, or the database's.
+    fn run_review(
+        &self,
+        work: &mut dyn FnMut(&mut dyn ReviewTransaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
 }

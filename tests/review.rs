@@ -1,0 +1,332 @@
+//! Reviews of flagged landings through HTTP on the real data: accept, correct and reject
+//! change the summaries as expected; the reported values and the history are kept.
+
+mod common;
+
+use common::{TestDb, add_user_as, peskaas_dir, spawn_app};
+use diesel::RunQueryDsl;
+use reqwest::{Client, StatusCode, redirect::Policy};
+use tasi::adapters::importers::peskaas::SOURCE;
+use tasi::adapters::importers::run::import_peskaas_dir;
+use tasi::application::access::NewGrants;
+use tasi::domain::access::Role;
+use tasi::domain::shared::JurisdictionPath;
+
+const PASSWORD: &str = "a long enough passphrase";
+
+#[derive(diesel::QueryableByName)]
+struct Landing {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    id: uuid::Uuid,
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    month: chrono::NaiveDate,
+}
+
+fn one(db: &TestDb, sql: &str) -> Landing {
+    let mut c = db.pool.get().unwrap_or_else(|e| panic!("{e}"));
+    diesel::sql_query(sql)
+        .get_result::<Landing>(&mut c)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// National landings and effort of the landing's month, from the summary read model.
+fn national(db: &TestDb, month: chrono::NaiveDate) -> (i64, i64) {
+    let q = |col: &str| {
+        db.count(&format!(
+            "SELECT coalesce(sum({col}), 0)::int8 AS n FROM landings.monthly_summaries
+             WHERE scope = 'national' AND month = date_trunc('month', '{month}'::date)::date"
+        ))
+    };
+    (q("landings"), q("round(effort_fisher_hours * 100)"))
+}
+
+fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn csrf_of(html: &str) -> String {
+    html.split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn log_in(c: &Client, base: &str, email: &str) -> String {
+    let page = c
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    let r = c
+        .post(format!("{base}/login"))
+        .form(&[
+            ("csrf_token", csrf_of(&page).as_str()),
+            ("email", email),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = c
+        .get(format!("{base}/flags"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    csrf_of(&page)
+}
+
+async fn review(
+    c: &Client,
+    base: &str,
+    token: &str,
+    id: uuid::Uuid,
+    fields: &[(&str, &str)],
+) -> StatusCode {
+    let mut form = vec![("csrf_token", token)];
+    form.extend_from_slice(fields);
+    c.post(format!("{base}/landings/{id}/review"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .status()
+}
+
+#[actix_web::test]
+async fn accept_correct_and_reject_change_the_summaries_and_keep_the_history() {
+    let db = TestDb::new();
+    import_peskaas_dir(&db.pool, &peskaas_dir(), SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    let atauro = JurisdictionPath::parse("Timor-Leste/Atauro").unwrap_or_else(|e| panic!("{e}"));
+    add_user_as(
+        &db,
+        "officer@atauro.tl",
+        PASSWORD,
+        &NewGrants::On(Role::Officer, atauro.clone()),
+    );
+    add_user_as(
+        &db,
+        "viewer@atauro.tl",
+        PASSWORD,
+        &NewGrants::On(Role::Viewer, atauro),
+    );
+    let base = spawn_app(&db);
+    let c = client();
+    let token = log_in(&c, &base, "officer@atauro.tl").await;
+
+    // The queue lists flagged, unreviewed Atauro landings only.
+    let queue = c
+        .get(format!("{base}/reviews"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    let waiting = db.count(
+        "SELECT count(*) AS n FROM landings.surveyed_landings
+         WHERE site_path LIKE 'Timor-Leste/Atauro/%' AND (error_count > 0 OR warning_count > 0)",
+    );
+    assert!(
+        queue.contains(&format!(
+            "{} flagged landings",
+            tasi::adapters::http::views::int(waiting)
+        )),
+        "{waiting}"
+    );
+
+    // Accept: an Atauro canoe landing excluded only by a source catch flag now counts.
+    let accepted = one(
+        &db,
+        "SELECT s.id, date_trunc('month', s.landing_date)::date AS month FROM landings.surveyed_landings s
+         WHERE s.municipality = 'Atauro' AND NOT s.counts_in_summaries AND s.boat_code = 1
+           AND s.error_count = 1 AND s.effort_fisher_hours IS NOT NULL
+           AND EXISTS (SELECT 1 FROM landings.quality_flags f WHERE f.landing_id = s.id AND f.code = 'catch_line.source_flag')
+         ORDER BY s.source_id LIMIT 1",
+    );
+    let before = national(&db, accepted.month);
+    assert_eq!(
+        review(
+            &c,
+            &base,
+            &token,
+            accepted.id,
+            &[
+                ("decision", "accept"),
+                ("reason", "lengths checked on the scale")
+            ]
+        )
+        .await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(national(&db, accepted.month).0, before.0 + 1);
+
+    // Correct: a landing whose fisher-hours were capped at 144 gets 10.
+    let corrected = one(
+        &db,
+        "SELECT s.id, date_trunc('month', s.landing_date)::date AS month FROM landings.surveyed_landings s
+         WHERE s.municipality = 'Atauro' AND s.counts_in_summaries AND s.effort_fisher_hours = 144
+         ORDER BY s.source_id LIMIT 1",
+    );
+    let before = national(&db, corrected.month);
+    assert_eq!(
+        review(
+            &c,
+            &base,
+            &token,
+            corrected.id,
+            &[
+                ("decision", "correct"),
+                ("reason", "2 fishers, 5 hours"),
+                ("fisher_hours", "10")
+            ]
+        )
+        .await,
+        StatusCode::SEE_OTHER
+    );
+    let after = national(&db, corrected.month);
+    assert_eq!(after.0, before.0, "still counted");
+    assert_eq!(
+        after.1,
+        before.1 - (144 - 10) * 100,
+        "effort down by 134 fisher-hours"
+    );
+
+    // Reject: a counted landing leaves the summaries.
+    let rejected = one(
+        &db,
+        "SELECT s.id, date_trunc('month', s.landing_date)::date AS month FROM landings.surveyed_landings s
+         WHERE s.municipality = 'Atauro' AND s.counts_in_summaries AND s.review_status IS NULL
+         ORDER BY s.source_id DESC LIMIT 1",
+    );
+    let before = national(&db, rejected.month);
+    assert_eq!(
+        review(
+            &c,
+            &base,
+            &token,
+            rejected.id,
+            &[
+                ("decision", "reject"),
+                ("reason", "a duplicate <b>interview</b>")
+            ]
+        )
+        .await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(national(&db, rejected.month).0, before.0 - 1);
+
+    // History: the corrected landing keeps its reported value and shows the change.
+    let page = c
+        .get(format!("{base}/landings/{}", corrected.id))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(page.contains("Reviewed: <strong>correct</strong>"));
+    assert!(
+        page.contains("fisher_hours:") && page.contains("→ 10"),
+        "the change is shown"
+    );
+    assert_eq!(db.count(&format!("SELECT count(*) AS n FROM landings.surveyed_landings WHERE id = '{}' AND fisher_hours > 144", corrected.id)), 1, "the reported value is kept");
+    // A second decision is added to the history; nothing is deleted.
+    assert_eq!(
+        review(
+            &c,
+            &base,
+            &token,
+            rejected.id,
+            &[
+                ("decision", "accept"),
+                ("reason", "not a duplicate after all")
+            ]
+        )
+        .await,
+        StatusCode::SEE_OTHER
+    );
+    let page = c
+        .get(format!("{base}/landings/{}", rejected.id))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        page.contains("a duplicate &#60;b&#62;interview&#60;/b&#62;")
+            || page.contains("a duplicate &lt;b&gt;interview&lt;/b&gt;"),
+        "reasons are shown escaped"
+    );
+    assert!(page.contains("not a duplicate after all"));
+    assert_eq!(db.count("SELECT count(*) AS n FROM landings.reviews"), 4);
+    assert_eq!(
+        db.count("SELECT count(*) AS n FROM access.audit_log WHERE action = 'review'"),
+        4
+    );
+    // Reviews are append-only.
+    let mut conn = db.pool.get().unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        diesel::sql_query("DELETE FROM landings.reviews")
+            .execute(&mut conn)
+            .is_err()
+    );
+
+    // Refusals: no reason → 400 with the message; a Baucau landing → 404; a viewer → 403.
+    assert_eq!(
+        review(
+            &c,
+            &base,
+            &token,
+            accepted.id,
+            &[("decision", "reject"), ("reason", " ")]
+        )
+        .await,
+        StatusCode::BAD_REQUEST
+    );
+    let baucau = one(
+        &db,
+        "SELECT id, date_trunc('month', landing_date)::date AS month FROM landings.surveyed_landings WHERE municipality = 'Baucau' LIMIT 1",
+    );
+    assert_eq!(
+        review(
+            &c,
+            &base,
+            &token,
+            baucau.id,
+            &[("decision", "reject"), ("reason", "not mine")]
+        )
+        .await,
+        StatusCode::NOT_FOUND
+    );
+    let v = client();
+    let vt = log_in(&v, &base, "viewer@atauro.tl").await;
+    assert_eq!(
+        review(
+            &v,
+            &base,
+            &vt,
+            accepted.id,
+            &[("decision", "reject"), ("reason", "viewers may not")]
+        )
+        .await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        db.count("SELECT count(*) AS n FROM landings.reviews"),
+        4,
+        "refused reviews write nothing"
+    );
+}
