@@ -553,6 +553,14 @@ impl ImportTransaction for DieselImportTx<'_> {
 
 /// The stored landings that count in summaries, as the summary sees them.
 fn read_summary_inputs(conn: &mut PgConnection) -> Result<Vec<SummaryInput>, StoreError> {
+    summary_inputs_where(conn, None)
+}
+
+/// The summarised landings (of `scope` only, when given), as the summary sees them.
+pub(crate) fn summary_inputs_where(
+    conn: &mut PgConnection,
+    scope: Option<&crate::domain::shared::AccessScope>,
+) -> Result<Vec<SummaryInput>, StoreError> {
     use l::surveyed_landings as s;
     type Row = (
         Option<NaiveDate>,
@@ -562,8 +570,13 @@ fn read_summary_inputs(conn: &mut PgConnection) -> Result<Vec<SummaryInput>, Sto
         f64,
         Option<f64>,
     );
-    let rows: Vec<Row> = s::table
+    let mut q = s::table
         .filter(s::counts_in_summaries.eq(true))
+        .into_boxed::<diesel::pg::Pg>();
+    if let Some(scope) = scope {
+        q = q.filter(super::diesel_landing_queries::site_in_scope(scope));
+    }
+    let rows: Vec<Row> = q
         .select((
             s::landing_date,
             s::municipality,

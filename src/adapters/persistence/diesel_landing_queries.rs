@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Date, Double, Int8, Text};
 use uuid::Uuid;
 
+use super::diesel_import::summary_inputs_where;
 use super::schema::landings as l;
 use super::{PgPool, PgPooled, store_err};
 use crate::application::StoreError;
@@ -19,8 +20,8 @@ use crate::application::landings::ports::{
 };
 use crate::domain::landings::{
     Assessment, BoatType, CatchLine, CatchUse, Cpue, FisherHours, Fishers, LandingId,
-    LandingSiteRef, MonthlySummaryRow, QualityFlag, Severity, SummaryInput, SummaryScope,
-    SurveyedLanding, summarise,
+    LandingSiteRef, MonthlySummaryRow, QualityFlag, Severity, SummaryScope, SurveyedLanding,
+    summarise,
 };
 use crate::domain::shared::{AccessScope, JurisdictionPath, Kilograms, Period, Usd};
 
@@ -37,41 +38,7 @@ impl DieselLandingQueries {
         scope: &AccessScope,
         kind: Option<&str>,
     ) -> Result<Vec<MonthlySummaryRow>, StoreError> {
-        use l::surveyed_landings as s;
-        type Row = (
-            Option<NaiveDate>,
-            Option<String>,
-            Option<i16>,
-            Option<f64>,
-            f64,
-            Option<f64>,
-        );
-        let rows: Vec<Row> = s::table
-            .filter(s::counts_in_summaries.eq(true))
-            .filter(site_in_scope(scope))
-            .select((
-                s::landing_date,
-                s::municipality,
-                s::boat_code,
-                s::effort_fisher_hours,
-                s::catch_kg,
-                s::summary_value_usd,
-            ))
-            .load(c)
-            .map_err(store_err)?;
-        let inputs: Vec<SummaryInput> = rows
-            .into_iter()
-            .filter_map(|(date, muni, boat, effort, catch, value)| {
-                Some(SummaryInput {
-                    date: date?,
-                    municipality: muni?,
-                    boat_type: BoatType::from_code(boat?.into()).ok()?,
-                    effort: FisherHours::new(effort?).ok()?,
-                    catch: Kilograms::new(catch).ok()?,
-                    value_usd: value,
-                })
-            })
-            .collect();
+        let inputs = summary_inputs_where(c, Some(scope))?;
         Ok(summarise(&inputs)
             .into_iter()
             .filter(|r| kind.is_none_or(|k| r.scope.kind() == k))
@@ -131,7 +98,7 @@ fn visible_municipality(scope: &AccessScope, country: &str, name: &str) -> bool 
         .is_ok_and(|p| scope.covers(&p))
 }
 
-fn site_in_scope(
+pub(crate) fn site_in_scope(
     scope: &AccessScope,
 ) -> Box<dyn BoxableExpression<l::surveyed_landings::table, Pg, SqlType = Bool>> {
     let (prefixes, exact) = scope_patterns(scope);
@@ -642,7 +609,6 @@ impl LandingQueries for DieselLandingQueries {
             return self.summary_of_part(&mut c, scope, kind);
         }
         let visible = self.visible_municipalities(&mut c, scope)?;
-        let nation = true;
         type Row = (
             String,
             Option<String>,
@@ -678,13 +644,11 @@ impl LandingQueries for DieselLandingQueries {
             .into_iter()
             .filter_map(|r| {
                 let scope_value = match (r.0.as_str(), r.1, r.2) {
-                    ("national", _, _) if nation => SummaryScope::National,
+                    ("national", _, _) => SummaryScope::National,
                     ("municipality", Some(name), _) if visible.contains(&name) => {
                         SummaryScope::Municipality(name)
                     }
-                    ("boat_type", _, Some(b)) if nation => {
-                        SummaryScope::BoatType(BoatType::from_key(&b)?)
-                    }
+                    ("boat_type", _, Some(b)) => SummaryScope::BoatType(BoatType::from_key(&b)?),
                     _ => return None,
                 };
                 let effort = FisherHours::new(r.6).ok()?;
