@@ -23,8 +23,8 @@
 #   5. Runs wapiti on http://127.0.0.1:18080/ with the same session cookie, /logout
 #      excluded, a fixed list of modules that stay on the target (no ssrf/xxe/nikto/wapp,
 #      which talk to outside hosts), bounded crawl and attack times, JSON report.
-#      (Debian's wapiti 3.0.4 crashes on -x under Python 3.11; the script then runs it
-#      through a small launcher that fixes that one function in memory.)
+#      wapiti runs through a small launcher (written to the temp dir) that allows HTTP
+#      requests to 127.0.0.1 only and fixes Debian wapiti 3.0.4's -x crash on Python 3.11.
 #   6. Prints a summary per tool. The server is stopped and the database dropped on exit.
 #
 # Exit status: 0 when the scans ran, whatever they found (this is a report); 2 when the
@@ -230,36 +230,89 @@ cookie = {"value": value, "expires": None, "secure": False, "port": None, "versi
 json.dump({host: {"/": {"tasi": cookie}}}, open(path, "w"))
 PY
 WAPITI_REPORT="$WORK/wapiti-report.json"
-# Debian's wapiti 3.0.4 builds its -x (exclude) regex as 'pattern\Z(?ms)', which Python
-# 3.11 rejects ("global flags not at the start"), so any -x crashes it. When the installed
-# wapiti has that bug, run it through a launcher that fixes the function in memory (the
-# installed files are not touched); otherwise run wapiti as it is.
-WAPITI_CMD=(wapiti)
+# wapiti is run through a small launcher, never touching the installed files, that:
+#  - lets HTTP requests go to 127.0.0.1 only (Debian's wapiti 3.0.4 builds every module,
+#    even unselected ones, and its `wapp` module then tries to download a database from
+#    the web; the launcher makes any such request fail at once);
+#  - fixes Debian wapiti 3.0.4's -x (exclude) regex, 'pattern\Z(?ms)', which Python 3.11
+#    rejects ("global flags not at the start"), so that -x /logout works.
+# A stub apps.json in a private --store-config directory also stops that download.
 WAPITI_PY=$(sed -n '1s/^#! *//p' "$(command -v wapiti)")
-if [[ -n "$WAPITI_PY" ]] && $WAPITI_PY -c 'import wapitiCore.net.crawler as c' 2>/dev/null \
-    && ! $WAPITI_PY -c 'import wapitiCore.net.crawler as c; c.wildcard_translate("x*")' 2>/dev/null; then
-    cat >"$WORK/wapiti-launcher.py" <<'PY'
+[[ -n "$WAPITI_PY" ]] || WAPITI_PY=python3
+mkdir -p "$WORK/wapiti-config"
+echo '{}' >"$WORK/wapiti-config/apps.json"
+cat >"$WORK/wapiti-launcher.py" <<'PY'
 import re
 import sys
+from importlib.metadata import entry_points
+from urllib.parse import urlsplit
 
-import wapitiCore.net.crawler as crawler
-
-
-def wildcard_translate(pattern):
-    body = "".join(".*" if ch == "*" else re.escape(ch) for ch in pattern)
-    return re.compile("(?ms)" + body + r"\Z")
+ALLOWED = {"127.0.0.1"}
 
 
-crawler.wildcard_translate = wildcard_translate
-from wapitiCore.main.wapiti import wapiti_main  # noqa: E402
+def check(url):
+    host = urlsplit(str(url)).hostname
+    if host not in ALLOWED:
+        print(f"[guard] blocked a request to {url}", file=sys.stderr)
+        return False
+    return True
 
+
+try:
+    import requests
+
+    _send = requests.Session.send
+
+    def send(self, request, **kwargs):
+        if not check(request.url):
+            raise requests.exceptions.ConnectionError(f"blocked: {request.url}")
+        return _send(self, request, **kwargs)
+
+    requests.Session.send = send
+except ImportError:
+    pass
+
+try:
+    import httpx
+
+    for cls in (httpx.Client, httpx.AsyncClient):
+        def wrap(orig):
+            if cls is httpx.AsyncClient:
+                async def send(self, request, *a, **k):
+                    if not check(request.url):
+                        raise httpx.ConnectError(f"blocked: {request.url}", request=request)
+                    return await orig(self, request, *a, **k)
+            else:
+                def send(self, request, *a, **k):
+                    if not check(request.url):
+                        raise httpx.ConnectError(f"blocked: {request.url}", request=request)
+                    return orig(self, request, *a, **k)
+            return send
+        cls.send = wrap(cls.send)
+except ImportError:
+    pass
+
+try:
+    import wapitiCore.net.crawler as crawler
+
+    try:
+        crawler.wildcard_translate("x*")
+    except re.error:
+        def wildcard_translate(pattern):
+            body = "".join(".*" if ch == "*" else re.escape(ch) for ch in pattern)
+            return re.compile("(?ms)" + body + r"\Z")
+
+        crawler.wildcard_translate = wildcard_translate
+except (ImportError, AttributeError):
+    pass
+
+eps = entry_points()
+scripts = eps.select(group="console_scripts") if hasattr(eps, "select") else eps.get("console_scripts", [])
+main = next(ep for ep in scripts if ep.name == "wapiti").load()
 sys.argv[0] = "wapiti"
-sys.exit(wapiti_main())
+sys.exit(main())
 PY
-    # shellcheck disable=SC2206
-    WAPITI_CMD=($WAPITI_PY "$WORK/wapiti-launcher.py")
-    log "wapiti's -x is broken on this Python; using a launcher that fixes it in memory"
-fi
+WAPITI_CMD=("$WAPITI_PY" "$WORK/wapiti-launcher.py")
 log "wapiti on $BASE/ (modules: $WAPITI_MODULES; crawl ${WAPITI_CRAWL_TIME}s, ${WAPITI_ATTACK_TIME}s per module)"
 rc=0
 timeout "$WAPITI_TIMEOUT" "${WAPITI_CMD[@]}" -u "$BASE/" --scope folder -c "$COOKIE_JSON" \
@@ -267,7 +320,7 @@ timeout "$WAPITI_TIMEOUT" "${WAPITI_CMD[@]}" -u "$BASE/" --scope folder -c "$COO
     -m "$WAPITI_MODULES" -d 4 --max-files-per-dir 30 --max-links-per-page 40 \
     --max-scan-time "$WAPITI_CRAWL_TIME" --max-attack-time "$WAPITI_ATTACK_TIME" -t 15 \
     --endpoint "http://127.0.0.1:9/" --no-bugreport \
-    --store-session "$WORK/wapiti-session" --flush-session \
+    --store-session "$WORK/wapiti-session" --store-config "$WORK/wapiti-config" --flush-session \
     -f json -o "$WAPITI_REPORT" -v 1 </dev/null >"$WORK/wapiti.log" 2>&1 || rc=$?
 WAPITI_RC=$rc
 SESSION_AFTER_WAPITI=valid
@@ -276,7 +329,7 @@ check_logged_in || SESSION_AFTER_WAPITI="NO LONGER VALID (results for logged-in 
 WAPITI_SUMMARY="$WORK/wapiti-summary.txt"
 {
     echo "== wapiti $BASE/ (exit $WAPITI_RC$([[ $WAPITI_RC == 124 ]] && echo ', TIMED OUT'); session after scan: $SESSION_AFTER_WAPITI)"
-    grep -E "Max .* time|Traceback|Error" "$WORK/wapiti.log" | sort | uniq -c | sed 's/^/   /' || true
+    grep -E "Max .* time|Traceback|Error|\[guard\]" "$WORK/wapiti.log" | sort | uniq -c | sed 's/^/   /' || true
     if [[ -s "$WAPITI_REPORT" ]]; then
         python3 - "$WAPITI_REPORT" "$WORK/wapiti-session" <<'PY'
 import glob, json, sqlite3, sys

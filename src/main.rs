@@ -14,8 +14,12 @@ use tasi::adapters::persistence::{
     self,
     diesel_users::{DieselAuditLog, DieselJurisdictionDirectory, DieselUserRepository},
 };
-use tasi::adapters::security::{hasher::Argon2idHasher, random_hex};
-use tasi::application::access::{AuditEvent, AuditLog, NewGrants, UserRepository, add_user};
+use tasi::adapters::security::{
+    hasher::Argon2idHasher, password_strength::ZxcvbnStrength, random_hex,
+};
+use tasi::application::access::{
+    AuditEvent, AuditLog, NewGrants, NewUser, UserRepository, add_user,
+};
 use tasi::application::landings::import_landings::ImportReport;
 use tasi::domain::access::{Email, Role, User};
 use tasi::domain::shared::JurisdictionPath;
@@ -153,13 +157,17 @@ fn save_user(
 ) -> anyhow::Result<User> {
     let users = DieselUserRepository::new(pool.clone());
     let directory = DieselJurisdictionDirectory::new(pool.clone());
+    let new = NewUser {
+        email,
+        password,
+        grants,
+    };
     let user = add_user(
         &users,
         &directory,
         &Argon2idHasher::new()?,
-        email,
-        password,
-        grants,
+        &ZxcvbnStrength,
+        &new,
         "cli",
     )?;
     let granted = users.grants_of(user.id)?;

@@ -422,3 +422,27 @@ async fn an_import_page_lists_its_rejected_rows_with_file_line_and_reason() {
     let (status, _) = get(&c, &format!("{base}/imports/{}", uuid::Uuid::new_v4())).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[actix_web::test]
+async fn a_nul_character_in_a_filter_or_a_form_is_refused_with_400() {
+    let db = TestDb::new();
+    small_country(&db);
+    add_officer(&db);
+    let base = spawn_app(&db);
+    let c = client();
+    assert_eq!(log_in(&c, &base, PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    for q in ["municipality=%00", "flag=a%00", "site=a%00b"] {
+        let (status, _) = get(&c, &format!("{base}/landings?{q}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{q}");
+    }
+    let (_, page) = get(&c, &format!("{base}/flags")).await;
+    let r = c
+        .post(format!("{base}/logout"))
+        .form(&[("csrf_token", csrf_of(&page).as_str()), ("x", "a\0b")])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let (status, _) = get(&c, &format!("{base}/flags")).await;
+    assert_eq!(status, StatusCode::OK, "still logged in: the logout was refused");
+}

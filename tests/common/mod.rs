@@ -12,7 +12,8 @@ use tasi::adapters::persistence::diesel_users::{
 };
 use tasi::adapters::persistence::{self, PgPool};
 use tasi::adapters::security::hasher::Argon2idHasher;
-use tasi::application::access::{NewGrants, add_user};
+use tasi::adapters::security::password_strength::ZxcvbnStrength;
+use tasi::application::access::{NewGrants, NewUser, add_user};
 use tasi::domain::access::Email;
 
 /// The server under test: `postgres://postgres@127.0.0.1:5432` unless `TASI_TEST_SERVER`
@@ -107,9 +108,12 @@ pub fn add_user_as(db: &TestDb, email: &str, password: &str, grants: &NewGrants)
         &DieselUserRepository::new(db.pool.clone()),
         &DieselJurisdictionDirectory::new(db.pool.clone()),
         &hasher,
-        &email,
-        password,
-        grants,
+        &ZxcvbnStrength,
+        &NewUser {
+            email: &email,
+            password,
+            grants,
+        },
         "test",
     )
     .unwrap_or_else(|e| panic!("{e}"));

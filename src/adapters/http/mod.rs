@@ -1,6 +1,7 @@
 //! The HTTP adapter: actix-web application, routes and server-rendered pages.
 
 pub mod access;
+pub mod admin;
 pub mod errors;
 pub mod landings;
 pub mod svg;
@@ -25,6 +26,7 @@ use crate::adapters::persistence::{
     diesel_users::{DieselAuditLog, DieselJurisdictionDirectory, DieselUserRepository},
     ping,
 };
+use crate::adapters::security::input::refuse_nul_input;
 use crate::adapters::security::throttle::LoginThrottle;
 use crate::adapters::security::{
     csrf::csrf_guard, guard::login_guard, hasher::Argon2idHasher, session_store::PgSessionStore,
@@ -177,6 +179,7 @@ pub fn run(
             .app_data(state.clone())
             .app_data(web::FormConfig::default().limit(64 * 1024))
             .wrap(from_fn(login_guard))
+            .wrap(from_fn(refuse_nul_input))
             .wrap(from_fn(csrf_guard))
             .wrap(sessions)
             .wrap(
@@ -185,6 +188,7 @@ pub fn run(
                     .add(("X-Content-Type-Options", "nosniff"))
                     .add(("Referrer-Policy", "same-origin"))
                     .add(("X-Frame-Options", "DENY"))
+                    .add(("X-XSS-Protection", "0"))
                     .add(("Cache-Control", "no-store")),
             )
             .wrap(Condition::new(
@@ -195,6 +199,7 @@ pub fn run(
             .wrap(TracingLogger::default())
             .route("/healthz", web::get().to(healthz))
             .configure(access::routes)
+            .configure(admin::routes)
             .configure(landings::routes)
             .service(Files::new("/static", static_dir))
             .default_service(web::to(errors::not_found))

@@ -80,16 +80,24 @@ pub async fn csrf_guard(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if given.is_none() && is_form {
+    if is_form {
         let body = req.extract::<Bytes>().await?;
-        given = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
-            .ok()
-            .and_then(|pairs| {
-                pairs
-                    .into_iter()
-                    .find(|(k, _)| k == CSRF_FIELD)
-                    .map(|(_, v)| v)
-            });
+        let pairs =
+            serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body).unwrap_or_default();
+        if pairs
+            .iter()
+            .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Ok(req
+                .into_response(super::input::refuse_nul())
+                .map_into_right_body());
+        }
+        if given.is_none() {
+            given = pairs
+                .into_iter()
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v);
+        }
         let (_, mut payload) = actix_http::h1::Payload::create(true);
         payload.unread_data(body);
         req.set_payload(payload.into());

@@ -14,7 +14,10 @@ use crate::domain::access::{Grants, User};
 
 /// Paths served without a login.
 pub fn is_public(path: &str) -> bool {
-    path == "/login" || path == "/healthz" || path.starts_with("/static/")
+    path == "/login"
+        || path == "/healthz"
+        || path.starts_with("/static/")
+        || path.starts_with("/set-password/")
 }
 
 /// The logged-in user and their grants, put in the request's extensions by [`login_guard`].

@@ -46,6 +46,12 @@ impl PasswordHasher for Argon2idHasher {
     }
 
     fn verify(&self, password: &str, hash: &str) -> bool {
+        if argon2::password_hash::phc::PasswordHash::new(hash).is_err() {
+            // An account without a usable password (never set, or reset): the same work as a
+            // real check, so the response time does not tell such accounts apart.
+            self.verify_dummy(password);
+            return false;
+        }
         PasswordVerifier::<str>::verify_password(&self.argon, password.as_bytes(), hash).is_ok()
     }
 

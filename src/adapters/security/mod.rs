@@ -4,6 +4,8 @@
 pub mod csrf;
 pub mod guard;
 pub mod hasher;
+pub mod input;
+pub mod password_strength;
 pub mod session_store;
 pub mod throttle;
 

@@ -1,11 +1,13 @@
 //! Use cases of the access context: users and their grants, logging in, the audit log.
 
+pub mod admin;
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::application::StoreError;
 use crate::domain::access::{
-    Email, Grant, Grants, Password, PasswordError, PasswordHasher, Role, User,
+    Email, Grant, Grants, Password, PasswordError, PasswordHasher, PasswordStrength, Role, User,
 };
 use crate::domain::shared::JurisdictionPath;
 
@@ -41,6 +43,12 @@ pub trait UserRepository: Send + Sync {
     /// [`StoreError`] when the database fails.
     fn add_grant(&self, grant: &Grant, by: &str) -> Result<(), StoreError>;
 
+    /// Sets only the `disabled` flag of a user (nothing else of the account is written).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn set_disabled(&self, user_id: Uuid, disabled: bool) -> Result<(), StoreError>;
+
     /// Ends every session of a user on the server; how many there were.
     ///
     /// # Errors
@@ -61,6 +69,12 @@ pub trait JurisdictionDirectory: Send + Sync {
     /// # Errors
     /// [`StoreError`] when the database fails.
     fn roots(&self) -> Result<Vec<JurisdictionPath>, StoreError>;
+
+    /// Every node of the tree, in path order.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn paths(&self) -> Result<Vec<JurisdictionPath>, StoreError>;
 }
 
 /// One entry of the audit log.
@@ -134,6 +148,9 @@ pub enum AddUserError {
     /// The hasher failed.
     #[error("hashing failed: {0}")]
     Hash(String),
+    /// The password is common or otherwise too easy to guess.
+    #[error("{0}")]
+    TooEasy(String),
     /// A grant names a node that does not exist.
     #[error("there is no jurisdiction `{0}` (write a path like Timor-Leste/Atauro)")]
     UnknownJurisdiction(String),
@@ -145,6 +162,17 @@ pub enum AddUserError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// A user to add: e-mail, chosen password and what to grant.
+#[derive(Debug, Clone, Copy)]
+pub struct NewUser<'a> {
+    /// Login name.
+    pub email: &'a Email,
+    /// The password as typed.
+    pub password: &'a str,
+    /// What to grant.
+    pub grants: &'a NewGrants,
 }
 
 /// What to grant a new user.
@@ -160,19 +188,27 @@ pub enum NewGrants {
 /// them `grants`, recorded as granted `by`.
 ///
 /// # Errors
-/// [`AddUserError`] when the password breaks the policy, a jurisdiction does not exist,
-/// hashing fails or storage fails.
-#[tracing::instrument(skip(users, directory, hasher, password), fields(email = %email))]
+/// [`AddUserError`] when the password breaks the policy (at least 12 characters, not too
+/// easy to guess per `strength`), a jurisdiction does not exist, hashing fails or storage
+/// fails.
+#[tracing::instrument(skip(users, directory, hasher, strength, new), fields(email = %new.email))]
 pub fn add_user(
     users: &dyn UserRepository,
     directory: &dyn JurisdictionDirectory,
     hasher: &dyn PasswordHasher,
-    email: &Email,
-    password: &str,
-    grants: &NewGrants,
+    strength: &dyn PasswordStrength,
+    new: &NewUser<'_>,
     by: &str,
 ) -> Result<User, AddUserError> {
+    let NewUser {
+        email,
+        password,
+        grants,
+    } = *new;
     let password = Password::new(password)?;
+    if let Some(why) = strength.weakness(password.expose(), &[email.as_str()]) {
+        return Err(AddUserError::TooEasy(why));
+    }
     let to_grant: Vec<(Role, JurisdictionPath)> = match grants {
         NewGrants::On(role, path) => {
             if !directory.exists(path)? {
@@ -268,11 +304,10 @@ pub fn set_disabled(
     disabled: bool,
     by: &str,
 ) -> Result<u64, SetDisabledError> {
-    let Some(mut user) = users.by_email(email)? else {
+    let Some(user) = users.by_email(email)? else {
         return Err(SetDisabledError::UnknownUser(email.to_string()));
     };
-    user.disabled = disabled;
-    users.upsert(&user)?;
+    users.set_disabled(user.id, disabled)?;
     let ended = if disabled {
         users.end_sessions(user.id)?
     } else {

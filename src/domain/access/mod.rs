@@ -134,6 +134,14 @@ pub struct User {
     pub disabled: bool,
 }
 
+/// Judges how easy a password is to guess, implemented outside the domain (a dictionary of
+/// common and breached passwords, OWASP ASVS 5.0 V6.2.4).
+pub trait PasswordStrength: Send + Sync {
+    /// Why `password` is too easy to guess (it is common, or built from `user_inputs` such
+    /// as the e-mail), or `None` when it is strong enough.
+    fn weakness(&self, password: &str, user_inputs: &[&str]) -> Option<String>;
+}
+
 /// Hashing and checking passwords, implemented outside the domain (argon2id).
 pub trait PasswordHasher: Send + Sync {
     /// The PHC string of a hash of `password` with a fresh salt.
