@@ -430,7 +430,10 @@ async fn a_nul_character_in_a_filter_or_a_form_is_refused_with_400() {
     add_officer(&db);
     let base = spawn_app(&db);
     let c = client();
-    assert_eq!(log_in(&c, &base, PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        log_in(&c, &base, PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
     for q in ["municipality=%00", "flag=a%00", "site=a%00b"] {
         let (status, _) = get(&c, &format!("{base}/landings?{q}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{q}");
@@ -444,5 +447,9 @@ async fn a_nul_character_in_a_filter_or_a_form_is_refused_with_400() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let (status, _) = get(&c, &format!("{base}/flags")).await;
-    assert_eq!(status, StatusCode::OK, "still logged in: the logout was refused");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "still logged in: the logout was refused"
+    );
 }
