@@ -206,7 +206,8 @@ async fn serve(config: &Config, pool: persistence::PgPool) -> anyhow::Result<()>
         secure_cookies: config.secure_cookies,
         hsts: config.https(),
     };
-    http::run(listener, AppState::new(pool, synthetic)?, transport)?.await?;
+    let state = AppState::new(pool, synthetic)?.with_public_url(config.public_url.clone());
+    http::run(listener, state, transport)?.await?;
     Ok(())
 }
 

@@ -444,9 +444,14 @@ fn new_token() -> Result<LinkToken, String> {
     LinkToken::parse(&hex).map_err(|e| e.to_string())
 }
 
-/// The page showing a set-password link once.
+/// The page showing a set-password link once. The link starts with `TASI_PUBLIC_URL` when it
+/// is configured, else with the address this request came to.
 fn link_page(req: &HttpRequest, chrome: Chrome, title: &str, issued: &IssuedLink) -> HttpResponse {
     let ci = req.connection_info();
+    let base = req
+        .app_data::<web::Data<AppState>>()
+        .and_then(|s| s.public_url.clone())
+        .unwrap_or_else(|| format!("{}://{}", ci.scheme(), ci.host()));
     render(
         StatusCode::OK,
         &LinkPage {
@@ -454,12 +459,7 @@ fn link_page(req: &HttpRequest, chrome: Chrome, title: &str, issued: &IssuedLink
             title: title.to_string(),
             email: issued.user.email.to_string(),
             user_id: issued.user.id.to_string(),
-            link: format!(
-                "{}://{}/set-password/{}",
-                ci.scheme(),
-                ci.host(),
-                issued.token.expose()
-            ),
+            link: format!("{base}/set-password/{}", issued.token.expose()),
             expires: when(issued.expires_at),
         },
     )

@@ -51,6 +51,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Login throttling.
     pub throttle: LoginThrottle,
+    /// The address users reach tasi at (`TASI_PUBLIC_URL`), for links shown to be sent on.
+    pub public_url: Option<String>,
     /// Password hashing.
     pub hasher: Arc<dyn PasswordHasher>,
     /// Landing queries.
@@ -73,6 +75,7 @@ impl AppState {
             audit: Arc::new(DieselAuditLog::new(pool.clone())),
             clock: Arc::new(SystemClock),
             throttle: LoginThrottle::new(),
+            public_url: None,
             hasher: Arc::new(Argon2idHasher::new()?),
             landings: Arc::new(DieselLandingQueries::new(pool.clone())),
             reviews: Arc::new(DieselImportUnitOfWork::new(pool.clone())),
@@ -84,6 +87,12 @@ impl AppState {
     /// The same state with another clock (tests move time with it).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// The same state with the address users reach tasi at.
+    pub fn with_public_url(mut self, url: Option<String>) -> Self {
+        self.public_url = url.map(|u| u.trim_end_matches('/').to_string());
         self
     }
 
