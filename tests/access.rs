@@ -3,68 +3,25 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
-use common::{TestDb, add_user_as, peskaas_dir, spawn_state};
-use reqwest::{Client, StatusCode, redirect::Policy};
+use chrono::Duration;
+use common::{TestClock, TestDb, add_user_as, client, csrf_of, get, peskaas_dir, spawn_state};
+use reqwest::{Client, StatusCode};
 use tasi::adapters::http::AppState;
 use tasi::adapters::http::views::int;
 use tasi::adapters::importers::peskaas::SOURCE;
 use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::adapters::persistence::diesel_users::{DieselAuditLog, DieselUserRepository};
 use tasi::adapters::security::throttle::LoginThrottle;
-use tasi::application::access::{Clock, NewGrants, set_disabled};
+use tasi::application::access::{NewGrants, set_disabled};
 use tasi::domain::access::{Email, Role};
 use tasi::domain::shared::JurisdictionPath;
 
 const PASSWORD: &str = "a long enough passphrase";
 
-/// A clock the test moves.
-struct TestClock(Mutex<DateTime<Utc>>);
-
-impl TestClock {
-    fn advance(&self, d: Duration) {
-        if let Ok(mut t) = self.0.lock() {
-            *t += d;
-        }
-    }
-}
-
-impl Clock for TestClock {
-    fn now(&self) -> DateTime<Utc> {
-        self.0.lock().map(|t| *t).unwrap_or_else(|_| Utc::now())
-    }
-}
-
 fn path(p: &str) -> JurisdictionPath {
     JurisdictionPath::parse(p).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn client() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-async fn get(c: &Client, url: &str) -> (StatusCode, String) {
-    let r = c
-        .get(url)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{url}: {e}"));
-    let status = r.status();
-    (status, r.text().await.unwrap_or_default())
-}
-
-fn csrf_of(html: &str) -> String {
-    html.split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or_default()
-        .to_string()
 }
 
 async fn log_in(c: &Client, base: &str, email: &str, password: &str) -> reqwest::Response {
@@ -370,7 +327,7 @@ async fn the_session_id_changes_at_login_and_the_old_one_is_refused() {
     );
     // The pre-login id does not open pages.
     let old = Client::builder()
-        .redirect(Policy::none())
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     let r = old
@@ -418,7 +375,7 @@ async fn sessions_end_after_30_idle_minutes_and_8_hours_in_all() {
         PASSWORD,
         &NewGrants::On(Role::Viewer, path("Timor-Leste")),
     );
-    let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
+    let clock = Arc::new(TestClock::new());
     let base = spawn_state(state(&db).with_clock(clock.clone()));
 
     let c = client();

@@ -4,18 +4,18 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
-use common::{TestDb, add_user_as, peskaas_dir, spawn_state};
+use chrono::{Duration, Utc};
+use common::{TestClock, TestDb, add_user_as, client, csrf_of, get, peskaas_dir, spawn_state};
 use diesel::RunQueryDsl;
-use reqwest::{Client, StatusCode, redirect::Policy};
+use reqwest::{Client, StatusCode};
 use tasi::adapters::http::AppState;
 use tasi::adapters::http::views::int;
 use tasi::adapters::importers::peskaas::SOURCE;
 use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::adapters::persistence::diesel_users::DieselUserRepository;
-use tasi::application::access::{Clock, NewGrants, UserRepository};
+use tasi::application::access::{NewGrants, UserRepository};
 use tasi::domain::access::{Grant, Role};
 use tasi::domain::shared::JurisdictionPath;
 use uuid::Uuid;
@@ -23,43 +23,8 @@ use uuid::Uuid;
 const PASSWORD: &str = "a long enough passphrase";
 const ADMIN: &str = "admin@tasi.tl";
 
-/// A clock the test moves.
-struct TestClock(Mutex<DateTime<Utc>>);
-
-impl TestClock {
-    fn advance(&self, d: Duration) {
-        if let Ok(mut t) = self.0.lock() {
-            *t += d;
-        }
-    }
-}
-
-impl Clock for TestClock {
-    fn now(&self) -> DateTime<Utc> {
-        self.0.lock().map(|t| *t).unwrap_or_else(|_| Utc::now())
-    }
-}
-
 fn path(p: &str) -> JurisdictionPath {
     JurisdictionPath::parse(p).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn client() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-async fn get(c: &Client, url: &str) -> (StatusCode, String) {
-    let r = c
-        .get(url)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{url}: {e}"));
-    let status = r.status();
-    (status, r.text().await.unwrap_or_default())
 }
 
 /// The value of the first hidden input named `name` of a page.
@@ -69,10 +34,6 @@ fn hidden(html: &str, name: &str) -> String {
         .and_then(|s| s.split('"').next())
         .unwrap_or_default()
         .to_string()
-}
-
-fn csrf_of(html: &str) -> String {
-    hidden(html, "csrf_token")
 }
 
 /// Posts `fields` to `url` with the CSRF token of the page at `page_url`.
@@ -205,7 +166,7 @@ fn add_australia(db: &TestDb) {
 async fn an_admin_creates_an_atauro_officer_whose_one_time_link_sets_a_password_for_24_hours() {
     let db = with_data();
     add(&db, ADMIN, Role::Admin, "Timor-Leste");
-    let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
+    let clock = Arc::new(TestClock::new());
     let base = spawn_state(state(&db).with_clock(clock.clone()));
     let admin = logged_in(&base, ADMIN).await;
 

@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::{Scratch, TestDb, peskaas_dir, spawn_app, spawn_app_with};
-use reqwest::{Client, StatusCode, redirect::Policy};
+use common::{Scratch, TestDb, client, csrf_of, get, peskaas_dir, spawn_app, spawn_app_with};
+use reqwest::{Client, StatusCode};
 use tasi::adapters::importers::peskaas::SOURCE;
 use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::adapters::importers::synthetic;
@@ -12,14 +12,6 @@ use tasi::application::access::NewGrants;
 
 const EMAIL: &str = "officer@fisheries.tl";
 const PASSWORD: &str = "correct horse battery staple";
-
-fn client() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"))
-}
 
 /// Adds the test user as an admin of every country (sees and may do everything).
 fn add_officer(db: &TestDb) {
@@ -31,30 +23,6 @@ fn small_country(db: &TestDb) {
     let dir = synthetic_set(5, |_| ());
     import_peskaas_dir(&db.pool, &dir.0, synthetic::SOURCE, "test")
         .unwrap_or_else(|e| panic!("{e}"));
-}
-
-/// The value of the first hidden `csrf_token` input of a page.
-fn csrf_of(html: &str) -> String {
-    let marker = "name=\"csrf_token\" value=\"";
-    let start = html
-        .find(marker)
-        .map(|i| i + marker.len())
-        .unwrap_or_else(|| panic!("no csrf_token in {html}"));
-    html[start..]
-        .split('"')
-        .next()
-        .unwrap_or_default()
-        .to_string()
-}
-
-async fn get(c: &Client, url: &str) -> (StatusCode, String) {
-    let r = c
-        .get(url)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{url}: {e}"));
-    let status = r.status();
-    (status, r.text().await.unwrap_or_default())
 }
 
 async fn log_in(c: &Client, base: &str, password: &str) -> reqwest::Response {

@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::{TestDb, add_user_as, peskaas_dir, spawn_app};
+use common::{TestDb, add_user_as, client, csrf_of, peskaas_dir, spawn_app};
 use diesel::RunQueryDsl;
-use reqwest::{Client, StatusCode, redirect::Policy};
+use reqwest::{Client, StatusCode};
 use tasi::adapters::importers::peskaas::SOURCE;
 use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::application::access::NewGrants;
@@ -38,22 +38,6 @@ fn national(db: &TestDb, month: chrono::NaiveDate) -> (i64, i64) {
         ))
     };
     (q("landings"), q("round(effort_fisher_hours * 100)"))
-}
-
-fn client() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn csrf_of(html: &str) -> String {
-    html.split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or_default()
-        .to_string()
 }
 
 async fn log_in(c: &Client, base: &str, email: &str) -> String {
@@ -237,6 +221,16 @@ async fn accept_correct_and_reject_change_the_summaries_and_keep_the_history() {
         .await
         .unwrap_or_default();
     assert!(page.contains("Reviewed: <strong>correct</strong>"));
+    let title = page
+        .split("<title>")
+        .nth(1)
+        .and_then(|t| t.split("</title>").next())
+        .unwrap_or_default();
+    assert!(
+        title.starts_with("Landing ") && !title.contains('<'),
+        "a plain title: {title}"
+    );
+    assert_eq!(page.matches("<h2>Reviews</h2>").count(), 1);
     assert!(
         page.contains("fisher_hours:") && page.contains("→ 10"),
         "the change is shown"

@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{TestDb, add_user_as, spawn_app};
-use reqwest::{Client, StatusCode, redirect::Policy};
+use common::{TestDb, add_user_as, client, spawn_app};
+use reqwest::StatusCode;
 use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::adapters::importers::synthetic;
 use tasi::application::access::NewGrants;
@@ -62,14 +62,6 @@ fn concrete(path: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("/")
-}
-
-fn client() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[actix_web::test]

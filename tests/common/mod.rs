@@ -142,3 +142,77 @@ pub fn spawn_state(state: AppState) -> String {
     actix_web::rt::spawn(server);
     format!("http://127.0.0.1:{port}")
 }
+
+/// A clock the test moves (the application's `Clock` port).
+pub struct TestClock(std::sync::Mutex<chrono::DateTime<chrono::Utc>>);
+
+impl TestClock {
+    /// A clock at the real now.
+    pub fn new() -> Self {
+        TestClock(std::sync::Mutex::new(chrono::Utc::now()))
+    }
+
+    /// Moves the clock forward by `d`.
+    pub fn advance(&self, d: chrono::Duration) {
+        if let Ok(mut t) = self.0.lock() {
+            *t += d;
+        }
+    }
+}
+
+impl tasi::application::access::Clock for TestClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0
+            .lock()
+            .map(|t| *t)
+            .unwrap_or_else(|_| chrono::Utc::now())
+    }
+}
+
+/// An HTTP client that keeps cookies and does not follow redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// GETs `url`: its status and body.
+pub async fn get(c: &reqwest::Client, url: &str) -> (reqwest::StatusCode, String) {
+    let r = c
+        .get(url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    let status = r.status();
+    (status, r.text().await.unwrap_or_default())
+}
+
+/// The value of the first hidden `csrf_token` input of a page (empty when none).
+pub fn csrf_of(html: &str) -> String {
+    html.split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Logs in through the login form (with its CSRF token); the response to the POST.
+pub async fn log_in_as(
+    c: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    let (_, page) = get(c, &format!("{base}/login")).await;
+    c.post(format!("{base}/login"))
+        .form(&[
+            ("csrf_token", csrf_of(&page).as_str()),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
