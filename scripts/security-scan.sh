@@ -145,7 +145,8 @@ if curl -s -o /dev/null --max-time 2 "$BASE/healthz"; then
     die "something already listens on $HOST:$PORT; set SCAN_PORT"
 fi
 log "starting tasi serve on $HOST:$PORT"
-DATABASE_URL="$DATABASE_URL" TASI_BIND="$HOST:$PORT" "$TASI" serve >"$WORK/server.log" 2>&1 &
+# Plain http on loopback: the session cookie cannot be Secure here.
+DATABASE_URL="$DATABASE_URL" TASI_BIND="$HOST:$PORT" TASI_SECURE_COOKIES=false "$TASI" serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 60); do
     curl -fs -o /dev/null --max-time 2 "$BASE/healthz" && break
