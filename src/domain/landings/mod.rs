@@ -3,6 +3,7 @@
 
 pub mod codes;
 pub mod effort;
+mod fixtures;
 pub mod flags;
 pub mod landing;
 pub mod review;

@@ -237,50 +237,20 @@ impl Review {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::landings::landing::{CatchLine, Fishers, LandingId, LandingSiteRef};
-    use crate::domain::shared::JurisdictionPath;
+    use crate::domain::landings::fixtures::{landing, line};
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 21).unwrap_or_default()
     }
 
+    /// The clean fixture landing, its catch line flagged 1 by the source (length below the
+    /// species' minimum): an error.
     fn flagged_landing() -> SurveyedLanding {
-        SurveyedLanding {
-            id: LandingId::new(),
-            source_id: 7,
-            date: NaiveDate::from_ymd_opt(2018, 5, 2),
-            site: LandingSiteRef {
-                code: "6".into(),
-                path: JurisdictionPath::parse("Timor-Leste/Atauro/Station 6")
-                    .unwrap_or_else(|e| panic!("{e}")),
-                municipality: Some("Atauro".into()),
-            },
-            habitat_code: Some(1),
-            boat_code: Some(1),
-            gear_code: Some(2),
-            has_tracker: None,
-            imei: None,
-            mesh_inches: None,
-            hours_at_sea: Some(2.0),
-            fishers: Fishers::default(),
-            fisher_hours: Some(4.0),
-            catch_value_usd: None,
-            rank: None,
-            boats_landing: None,
-            gleaners: None,
-            source_flag: None,
-            note: None,
-            // Source flag 1 (length below the species' minimum): an error.
-            catch_lines: vec![CatchLine {
-                species_code: Some(1),
-                length_cm: Some(3.0),
-                count: Some(1.0),
-                weight_g: Some(2000.0),
-                catch_use: None,
-                source_flag: Some(1),
-                note: None,
-            }],
-        }
+        let mut l = landing();
+        l.catch_lines = vec![line(2000.0)];
+        l.catch_lines[0].length_cm = Some(3.0);
+        l.catch_lines[0].source_flag = Some(1);
+        l
     }
 
     fn review(d: Decision) -> Review {
