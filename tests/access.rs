@@ -199,6 +199,19 @@ async fn an_atauro_officer_sees_atauro_alone() {
     assert!(!imports.contains(&import_id.to_string()));
     let (status, _) = get(&c, &format!("{base}/imports/{import_id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // The refused attempts on records that exist elsewhere left a trace; an id that exists
+    // nowhere did not.
+    let (status, _) = get(&c, &format!("{base}/landings/{}", uuid::Uuid::new_v4())).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let denied = |what: &str, id: uuid::Uuid| {
+        db.count(&format!(
+            "SELECT count(*) AS n FROM access.audit_log WHERE action = 'authorisation.denied'
+             AND actor = 'atauro@tasi.tl' AND details ->> '{what}' = '{id}'"
+        ))
+    };
+    assert_eq!(denied("landing", baucau_id), 1);
+    assert_eq!(denied("import", import_id), 1);
+    assert_eq!(audit_count(&db, "authorisation.denied"), 2);
 
     // Summary rows: the "national" figures an Atauro analyst sees are Atauro's alone.
     let a = client();

@@ -86,6 +86,30 @@ async fn context(
     ))
 }
 
+/// The 404 for a record the caller may not see; when it exists outside their scope, the
+/// refused attempt is recorded as `authorisation.denied` (the answer stays 404).
+async fn out_of_scope(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    current: &CurrentUser,
+    what: &'static str,
+    id: Uuid,
+) -> HttpResponse {
+    let queries = state.landings.clone();
+    let exists = web::block(move || queries.exists_anywhere(what, id)).await;
+    if let Ok(Ok(true)) = exists {
+        state
+            .audit(
+                AuditEvent::new(current.user.email.as_str(), "authorisation.denied")
+                    .from(client_addr(req))
+                    .with("path", req.path())
+                    .with(what, id),
+            )
+            .await;
+    }
+    not_found_page()
+}
+
 /// The client's address as the server saw it (no proxy header is trusted).
 pub fn client_addr(req: &HttpRequest) -> Option<String> {
     req.peer_addr().map(|a| a.ip().to_string())
@@ -418,7 +442,7 @@ async fn landing_page(
     };
     let queries = state.landings.clone();
     let Some(d) = block!(queries.landing(&scope, id)) else {
-        return not_found_page();
+        return out_of_scope(&req, &state, &current, "landing", id).await;
     };
     render(&landing_view(d, chrome, &current, None))
 }
@@ -759,7 +783,9 @@ async fn review_post(
                 .insert_header((actix_web::http::header::LOCATION, format!("/landings/{id}")))
                 .finish()
         }
-        Ok(Err(ReviewLandingError::NotFound)) => not_found_page(),
+        Ok(Err(ReviewLandingError::NotFound)) => {
+            out_of_scope(&req, &state, &current, "landing", id).await
+        }
         Ok(Err(e)) => internal(&e),
         Err(e) => internal(&e),
     }
@@ -1017,18 +1043,21 @@ async fn import_page(
     session: Session,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let (scope, chrome) = ctx!(req, state, session, "imports", Permission::Import);
+    let (scope, chrome, current) =
+        match context(&req, &state, &session, "imports", Permission::Import).await {
+            Ok(v) => v,
+            Err(r) => return r,
+        };
     let Ok(id) = Uuid::parse_str(&id) else {
         return not_found_page();
     };
     let queries = state.landings.clone();
-    let (import, rows) = block!(
-        queries
-            .import(&scope, id)
-            .and_then(|i| Ok((i, queries.rejected_rows(id, REJECTED_SHOWN + 1)?)))
-    );
-    let Some(import) = import else {
-        return not_found_page();
+    let found = block!(queries.import(&scope, id).and_then(|i| match i {
+        Some(i) => Ok(Some((i, queries.rejected_rows(id, REJECTED_SHOWN + 1)?))),
+        None => Ok(None),
+    }));
+    let Some((import, rows)) = found else {
+        return out_of_scope(&req, &state, &current, "import", id).await;
     };
     let truncated = rows.len() as i64 > REJECTED_SHOWN;
     render(&ImportPage {

@@ -343,6 +343,23 @@ impl LandingQueries for DieselLandingQueries {
         })
     }
 
+    fn exists_anywhere(&self, what: &str, id: Uuid) -> Result<bool, StoreError> {
+        let mut c = self.conn()?;
+        let n: i64 = match what {
+            "landing" => l::surveyed_landings::table
+                .filter(l::surveyed_landings::id.eq(id))
+                .count()
+                .get_result(&mut c),
+            "import" => l::imports::table
+                .filter(l::imports::id.eq(id))
+                .count()
+                .get_result(&mut c),
+            _ => Ok(0),
+        }
+        .map_err(store_err)?;
+        Ok(n > 0)
+    }
+
     fn landing(&self, scope: &AccessScope, id: Uuid) -> Result<Option<LandingDetail>, StoreError> {
         use l::surveyed_landings as s;
         let mut c = self.conn()?;

@@ -326,6 +326,14 @@ pub trait LandingQueries: Send + Sync {
         per_page: i64,
     ) -> Result<Page<LandingListItem>, StoreError>;
 
+    /// True when a landing (`what` = `landing`) or an import (`import`) with this id exists
+    /// anywhere, whatever the caller's scope: only to record a refused out-of-scope request
+    /// in the audit log. It never reveals the record.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn exists_anywhere(&self, what: &str, id: Uuid) -> Result<bool, StoreError>;
+
     /// One landing, `None` when it does not exist or is outside `scope`.
     ///
     /// # Errors
