@@ -6,8 +6,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::process::Command;
 
-use common::{TestDb, peskaas_dir, spawn_app};
-use reqwest::{Client, redirect::Policy};
+use common::{TestDb, client, get, log_in_as, peskaas_dir, spawn_app};
+use reqwest::StatusCode;
 use tasi::adapters::importers::peskaas::SOURCE;
 use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::application::access::NewGrants;
@@ -63,40 +63,11 @@ async fn the_summary_csv_matches_an_independent_reimplementation_of_peskaas_row_
         &NewGrants::On(Role::Analyst, country),
     );
     let base = spawn_app(&db);
-    let c = Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let login = c
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let html = login.text().await.unwrap_or_default();
-    let token = html
-        .split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or_default()
-        .to_string();
-    c.post(format!("{base}/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("email", "analyst@fisheries.tl"),
-            ("password", "a long passphrase here"),
-        ])
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let served = c
-        .get(format!("{base}/landings/summary.csv"))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .text()
-        .await
-        .unwrap_or_default();
+    let c = client();
+    let r = log_in_as(&c, &base, "analyst@fisheries.tl", "a long passphrase here").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, served) = get(&c, &format!("{base}/landings/summary.csv")).await;
+    assert_eq!(status, StatusCode::OK);
     let got = parse(&served);
 
     let keys = |r: &Rows| r.keys().cloned().collect::<Vec<_>>();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestDb, add_user_as, client, csrf_of, peskaas_dir, spawn_app};
+use common::{TestDb, add_user_as, client, csrf_of, get, log_in_as, peskaas_dir, spawn_app};
 use diesel::RunQueryDsl;
 use reqwest::{Client, StatusCode};
 use tasi::adapters::importers::peskaas::SOURCE;
@@ -40,35 +40,11 @@ fn national(db: &TestDb, month: chrono::NaiveDate) -> (i64, i64) {
     (q("landings"), q("round(effort_fisher_hours * 100)"))
 }
 
+/// Logs in as `email`; the session's CSRF token for the forms that follow.
 async fn log_in(c: &Client, base: &str, email: &str) -> String {
-    let page = c
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .text()
-        .await
-        .unwrap_or_default();
-    let r = c
-        .post(format!("{base}/login"))
-        .form(&[
-            ("csrf_token", csrf_of(&page).as_str()),
-            ("email", email),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = log_in_as(c, base, email, PASSWORD).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let page = c
-        .get(format!("{base}/flags"))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .text()
-        .await
-        .unwrap_or_default();
-    csrf_of(&page)
+    csrf_of(&get(c, &format!("{base}/flags")).await.1)
 }
 
 async fn review(

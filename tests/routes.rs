@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestDb, add_user_as, client, spawn_app};
+use common::{TestDb, add_user_as, client, log_in_as, spawn_app};
 use reqwest::StatusCode;
 use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::adapters::importers::synthetic;
@@ -117,30 +117,7 @@ async fn every_route_needs_a_login_and_every_post_a_csrf_token() {
 
     // Logged in as an admin (allowed everything), but without the token.
     let admin = client();
-    let page = admin
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .text()
-        .await
-        .unwrap_or_default();
-    let token = page
-        .split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or_default()
-        .to_string();
-    let r = admin
-        .post(format!("{base}/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("email", "admin@tasi.tl"),
-            ("password", "a long enough passphrase"),
-        ])
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = log_in_as(&admin, &base, "admin@tasi.tl", "a long enough passphrase").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let snapshot = |db: &TestDb| {
         [
