@@ -179,7 +179,11 @@ fn save_user(
     Ok(user)
 }
 
-async fn serve(config: &Config, pool: persistence::PgPool) -> anyhow::Result<()> {
+/// Serves with the application role's pool (row-level security applies to it) and a small
+/// owner pool for the read-model projector.
+async fn serve(config: &Config, owner: persistence::PgPool) -> anyhow::Result<()> {
+    let pool = persistence::connect(&config.app_database_url, 16)?;
+    persistence::check_app_role(&pool)?;
     let synthetic = {
         let p = pool.clone();
         actix_web::web::block(move || {
@@ -206,7 +210,7 @@ async fn serve(config: &Config, pool: persistence::PgPool) -> anyhow::Result<()>
         secure_cookies: config.secure_cookies,
         hsts: config.https(),
     };
-    let state = AppState::new(pool, synthetic)?.with_public_url(config.public_url.clone());
+    let state = AppState::new(pool, owner, synthetic)?.with_public_url(config.public_url.clone());
     http::run(listener, state, transport)?.await?;
     Ok(())
 }
@@ -226,8 +230,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve => {
             persistence::migrate(&config.database_url)?;
-            let pool = persistence::connect(&config.database_url, 16)?;
-            serve(&config, pool).await?;
+            let owner = persistence::connect(&config.database_url, 2)?;
+            serve(&config, owner).await?;
         }
         Command::Import {
             source: ImportSource::Peskaas { dir },
@@ -273,7 +277,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ..config
             };
             persistence::migrate(&config.database_url)?;
-            let pool = persistence::connect(&config.database_url, 16)?;
+            let pool = persistence::connect(&config.database_url, 2)?;
             if data.join("trips.csv").exists() {
                 println!("importing {}", data.display());
                 import(&pool, &data, PESKAAS, "demo")?;

@@ -53,7 +53,7 @@ fn with_data() -> TestDb {
 }
 
 fn state(db: &TestDb) -> AppState {
-    AppState::new(db.pool.clone(), false).unwrap_or_else(|e| panic!("{e}"))
+    db.state(false)
 }
 
 fn audit_count(db: &TestDb, action: &str) -> i64 {

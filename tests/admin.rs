@@ -97,7 +97,7 @@ fn with_data() -> TestDb {
 }
 
 fn state(db: &TestDb) -> AppState {
-    AppState::new(db.pool.clone(), false).unwrap_or_else(|e| panic!("{e}"))
+    db.state(false)
 }
 
 fn add(db: &TestDb, email: &str, role: Role, at: &str) {

@@ -29,8 +29,10 @@ pub struct TestDb {
     pub name: String,
     /// Its URL.
     pub url: String,
-    /// A pool on it.
+    /// A pool on it as the owner (migrations, imports, checks of what was written).
     pub pool: PgPool,
+    /// A pool on it as the application role `tasi_app` (row-level security applies).
+    pub app_pool: PgPool,
 }
 
 impl TestDb {
@@ -40,7 +42,20 @@ impl TestDb {
         let url = format!("{}/{name}", server_url());
         persistence::migrate(&url).unwrap_or_else(|e| panic!("migrating {url}: {e:#}"));
         let pool = persistence::connect(&url, 8).unwrap_or_else(|e| panic!("pool: {e}"));
-        TestDb { name, url, pool }
+        let app_pool = persistence::connect(&persistence::app_url_from(&url), 8)
+            .unwrap_or_else(|e| panic!("app pool: {e}"));
+        TestDb {
+            name,
+            url,
+            pool,
+            app_pool,
+        }
+    }
+
+    /// The application's state on this database, wired as `tasi serve` wires it.
+    pub fn state(&self, synthetic: bool) -> AppState {
+        AppState::new(self.app_pool.clone(), self.pool.clone(), synthetic)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// Runs a query returning one bigint.
@@ -126,8 +141,7 @@ pub fn spawn_app(db: &TestDb) -> String {
 
 /// Starts the application, telling it whether its data is the synthetic demo set.
 pub fn spawn_app_with(db: &TestDb, synthetic: bool) -> String {
-    let state = AppState::new(db.pool.clone(), synthetic).unwrap_or_else(|e| panic!("{e}"));
-    spawn_state(state)
+    spawn_state(db.state(synthetic))
 }
 
 /// Starts the application with `state` (a test clock, a tighter throttle …).

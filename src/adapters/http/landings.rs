@@ -760,12 +760,25 @@ async fn review_post(
             };
         }
     };
-    let (queries, uow) = (state.landings.clone(), state.reviews.clone());
+    let (queries, uow, projector) = (
+        state.landings.clone(),
+        state.reviews.clone(),
+        state.projector.clone(),
+    );
     let (s2, r2) = (scope.clone(), review.clone());
     let today = now.date_naive();
-    let outcome =
-        web::block(move || review_landing(queries.as_ref(), uow.as_ref(), &s2, id, &r2, today))
-            .await;
+    let outcome = web::block(move || {
+        review_landing(
+            queries.as_ref(),
+            uow.as_ref(),
+            projector.as_ref(),
+            &s2,
+            id,
+            &r2,
+            today,
+        )
+    })
+    .await;
     match outcome {
         Ok(Ok(o)) => {
             state
@@ -1053,7 +1066,10 @@ async fn import_page(
     };
     let queries = state.landings.clone();
     let found = block!(queries.import(&scope, id).and_then(|i| match i {
-        Some(i) => Ok(Some((i, queries.rejected_rows(id, REJECTED_SHOWN + 1)?))),
+        Some(i) => Ok(Some((
+            i,
+            queries.rejected_rows(&scope, id, REJECTED_SHOWN + 1)?
+        ))),
         None => Ok(None),
     }));
     let Some((import, rows)) = found else {

@@ -34,12 +34,13 @@ use crate::adapters::security::{
 use crate::application::access::{
     AuditEvent, AuditLog, Clock, JurisdictionDirectory, UserRepository,
 };
-use crate::application::landings::ports::{LandingQueries, ReviewUnitOfWork};
+use crate::application::landings::ports::{LandingQueries, ProjectionUnitOfWork, ReviewUnitOfWork};
+use crate::application::landings::review_landing::project_read_models;
 use crate::domain::access::PasswordHasher;
 
 /// What every handler can reach.
 pub struct AppState {
-    /// The database pool.
+    /// The application's database pool: role `tasi_app`, filtered by row-level security.
     pub pool: PgPool,
     /// Users, grants, sessions.
     pub users: Arc<dyn UserRepository>,
@@ -57,18 +58,22 @@ pub struct AppState {
     pub hasher: Arc<dyn PasswordHasher>,
     /// Landing queries.
     pub landings: Arc<dyn LandingQueries>,
-    /// The transaction of a review.
+    /// The transaction of a review (application role, under the reviewer's scope).
     pub reviews: Arc<dyn ReviewUnitOfWork>,
+    /// The read-model projector: rebuilds the summaries with the owner's rights (it reads
+    /// every jurisdiction's landings and never serves a user's query).
+    pub projector: Arc<dyn ProjectionUnitOfWork>,
     /// True when the data shown is the synthetic demo set (a banner says so on every page).
     pub synthetic: bool,
 }
 
 impl AppState {
-    /// Wires the adapters on `pool`.
+    /// Wires the adapters: every request's work on `pool` (the application role), the
+    /// read-model projector on `owner` (the schemas' owner).
     ///
     /// # Errors
     /// When the password hasher cannot start.
-    pub fn new(pool: PgPool, synthetic: bool) -> anyhow::Result<Self> {
+    pub fn new(pool: PgPool, owner: PgPool, synthetic: bool) -> anyhow::Result<Self> {
         Ok(AppState {
             users: Arc::new(DieselUserRepository::new(pool.clone())),
             directory: Arc::new(DieselJurisdictionDirectory::new(pool.clone())),
@@ -79,6 +84,7 @@ impl AppState {
             hasher: Arc::new(Argon2idHasher::new()?),
             landings: Arc::new(DieselLandingQueries::new(pool.clone())),
             reviews: Arc::new(DieselImportUnitOfWork::new(pool.clone())),
+            projector: Arc::new(DieselImportUnitOfWork::new(owner)),
             pool,
             synthetic,
         })
@@ -152,6 +158,26 @@ pub struct Transport {
 /// HSTS value: one year, subdomains included (OWASP HTTP Headers Cheat Sheet).
 pub const HSTS: &str = "max-age=31536000; includeSubDomains";
 
+/// How often the server looks for read-model rebuilds that a review asked for but that did
+/// not run (the review's own rebuild failed, or the server stopped in between).
+pub const PROJECTION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Runs the read-model projector now and every [`PROJECTION_INTERVAL`].
+fn spawn_projector(projector: Arc<dyn ProjectionUnitOfWork>) {
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(PROJECTION_INTERVAL);
+        loop {
+            tick.tick().await;
+            let p = projector.clone();
+            match web::block(move || project_read_models(p.as_ref())).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "read-model projection failed"),
+                Err(e) => tracing::warn!(error = %e, "read-model projection did not run"),
+            }
+        }
+    });
+}
+
 /// Starts the server on `listener` (port 0 in tests picks a free port).
 ///
 /// # Errors
@@ -162,6 +188,7 @@ pub fn run(
     transport: Transport,
 ) -> std::io::Result<Server> {
     let secure_cookies = transport.secure_cookies;
+    spawn_projector(state.projector.clone());
     let state = web::Data::new(state);
     let key = Key::generate();
     let store = PgSessionStore::new(state.pool.clone());

@@ -12,15 +12,15 @@ use super::schema::{geography as g, landings as l};
 use super::{PgPool, store_err};
 use crate::application::StoreError;
 use crate::application::landings::ports::{
-    AssessedLanding, ImportRecord, ImportTransaction, ImportUnitOfWork, RejectedRow,
-    ReviewTransaction, ReviewUnitOfWork,
+    AssessedLanding, ImportRecord, ImportTransaction, ImportUnitOfWork, ProjectionTransaction,
+    ProjectionUnitOfWork, RejectedRow, ReviewTransaction, ReviewUnitOfWork,
 };
 use crate::domain::geography::Jurisdiction;
 use crate::domain::landings::{
     Assessment, BoatType, Decision, FisherHours, MonthlySummaryRow, Review, Species, SummaryInput,
     SurveyedLanding,
 };
-use crate::domain::shared::Kilograms;
+use crate::domain::shared::{AccessScope, Kilograms};
 
 /// The import's unit of work on a pool.
 pub struct DieselImportUnitOfWork {
@@ -46,16 +46,30 @@ impl From<diesel::result::Error> for TxError {
 }
 
 impl DieselImportUnitOfWork {
-    /// Runs `work` on one transaction; `relaxed` commits without waiting for the WAL flush.
+    /// Runs `work` on one transaction; `relaxed` commits without waiting for the WAL flush;
+    /// `scope`, when given, is the transaction's row-level-security scope.
     fn transaction(
         &self,
         relaxed: bool,
+        scope: Option<&AccessScope>,
         work: &mut dyn FnMut(&mut DieselImportTx<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let mut conn = self.pool.get().map_err(store_err)?;
+        let scope_json = match scope {
+            Some(scope) => {
+                let paths: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
+                Some(serde_json::to_string(&paths).map_err(store_err)?)
+            }
+            None => None,
+        };
         let result = conn.transaction::<(), TxError, _>(|conn| {
             if relaxed {
                 diesel::sql_query("SET LOCAL synchronous_commit TO off").execute(conn)?;
+            }
+            if let Some(json) = &scope_json {
+                diesel::sql_query("SELECT set_config('tasi.scope', $1, true)")
+                    .bind::<diesel::sql_types::Text, _>(json)
+                    .execute(conn)?;
             }
             let mut tx = DieselImportTx { conn };
             work(&mut tx).map_err(TxError::Store)
@@ -75,17 +89,33 @@ impl ImportUnitOfWork for DieselImportUnitOfWork {
     ) -> Result<(), StoreError> {
         // An import can be re-run (it is idempotent): losing its commit in a crash of the
         // server costs a re-run, never consistency, so it need not wait for the WAL flush.
-        self.transaction(true, &mut |tx| work(tx))
+        self.transaction(true, None, &mut |tx| work(tx))
     }
 }
 
 impl ReviewUnitOfWork for DieselImportUnitOfWork {
     fn run_review(
         &self,
+        scope: &AccessScope,
         work: &mut dyn FnMut(&mut dyn ReviewTransaction) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         // A review is a person's decision: its commit waits for durability.
-        self.transaction(false, &mut |tx| work(tx))
+        self.transaction(false, Some(scope), &mut |tx| work(tx))
+    }
+}
+
+impl ProjectionUnitOfWork for DieselImportUnitOfWork {
+    fn run_projection(
+        &self,
+        work: &mut dyn FnMut(&mut dyn ProjectionTransaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.transaction(false, None, &mut |tx| {
+            // One projection at a time: the second waits here, then reads what both saw.
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('landings.read_models'))")
+                .execute(tx.conn)
+                .map_err(store_err)?;
+            work(tx)
+        })
     }
 }
 
@@ -638,13 +668,35 @@ fn write_read_models(
             .execute(conn)
             .map_err(store_err)?;
     }
+    // The jurisdiction each row describes, which row-level security filters on: a
+    // municipality's path, or the country's for national and boat-type rows (with one
+    // country in the tree; with several, national rows are nobody's until they are split
+    // by country).
+    diesel::sql_query(
+        "UPDATE landings.monthly_summaries m SET jurisdiction_path = j.path
+         FROM geography.jurisdictions j
+         WHERE m.scope = 'municipality' AND j.kind = 'municipality' AND j.name = m.municipality",
+    )
+    .execute(conn)
+    .map_err(store_err)?;
+    diesel::sql_query(
+        "UPDATE landings.monthly_summaries SET jurisdiction_path = c.path
+         FROM (SELECT min(path) AS path FROM geography.jurisdictions WHERE kind = 'country'
+               HAVING count(*) = 1) c
+         WHERE scope IN ('national', 'boat_type')",
+    )
+    .execute(conn)
+    .map_err(store_err)?;
     diesel::sql_query("DELETE FROM landings.monthly_species_catch")
         .execute(conn)
         .map_err(store_err)?;
+    // A landing with a municipality sits at Country/Municipality/Site.
     diesel::sql_query(
-        "INSERT INTO landings.monthly_species_catch (municipality, month, species_code, catch_kg)
+        "INSERT INTO landings.monthly_species_catch
+                 (municipality, month, species_code, catch_kg, jurisdiction_path)
              SELECT s.municipality, date_trunc('month', s.landing_date)::date, c.species_code,
-                    sum(c.weight_g) / 1000.0
+                    sum(c.weight_g) / 1000.0,
+                    min(split_part(s.site_path, '/', 1) || '/' || split_part(s.site_path, '/', 2))
              FROM landings.catch_lines c
              JOIN landings.surveyed_landings s ON s.id = c.landing_id
              WHERE s.counts_in_summaries AND c.species_code IS NOT NULL AND c.weight_g IS NOT NULL
@@ -756,11 +808,48 @@ impl ReviewTransaction for DieselImportTx<'_> {
         Ok(())
     }
 
+    fn request_read_model_rebuild(&mut self, landing_id: Uuid) -> Result<(), StoreError> {
+        diesel::sql_query(
+            "INSERT INTO landings.outbox (topic, payload)
+             VALUES ('read_models.rebuild', jsonb_build_object('landing_id', $1::text))",
+        )
+        .bind::<diesel::sql_types::Text, _>(landing_id.to_string())
+        .execute(self.conn)
+        .map_err(store_err)?;
+        Ok(())
+    }
+}
+
+impl ProjectionTransaction for DieselImportTx<'_> {
+    fn pending_requests(&mut self) -> Result<Vec<i64>, StoreError> {
+        #[derive(QueryableByName)]
+        struct R {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            id: i64,
+        }
+        let rows: Vec<R> = diesel::sql_query(
+            "SELECT id FROM landings.outbox
+             WHERE processed_at IS NULL AND topic = 'read_models.rebuild'
+             ORDER BY id FOR UPDATE",
+        )
+        .load(self.conn)
+        .map_err(store_err)?;
+        Ok(rows.into_iter().map(|r| r.id).collect())
+    }
+
     fn summary_inputs(&mut self) -> Result<Vec<SummaryInput>, StoreError> {
         read_summary_inputs(self.conn)
     }
 
     fn replace_read_models(&mut self, rows: &[MonthlySummaryRow]) -> Result<(), StoreError> {
         write_read_models(self.conn, rows)
+    }
+
+    fn mark_done(&mut self, ids: &[i64]) -> Result<(), StoreError> {
+        diesel::sql_query("UPDATE landings.outbox SET processed_at = now() WHERE id = ANY($1)")
+            .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(ids)
+            .execute(self.conn)
+            .map_err(store_err)?;
+        Ok(())
     }
 }

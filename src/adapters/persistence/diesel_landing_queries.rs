@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::diesel_import::summary_inputs_where;
 use super::schema::landings as l;
-use super::{PgPool, PgPooled, store_err};
+use super::{PgPool, PgPooled, ScopedRead, store_err};
 use crate::application::StoreError;
 use crate::application::landings::ports::{
     FlagCount, ImportRecord, LandingDetail, LandingFilter, LandingListItem, LandingQueries,
@@ -64,8 +64,10 @@ impl DieselLandingQueries {
         DieselLandingQueries { pool }
     }
 
-    fn conn(&self) -> Result<PgPooled, StoreError> {
-        self.pool.get().map_err(store_err)
+    /// A read-only transaction under `scope`: row-level security filters what it reads,
+    /// behind the explicit scope filters of each query.
+    fn scoped(&self, scope: &AccessScope) -> Result<ScopedRead, StoreError> {
+        ScopedRead::open(&self.pool, scope)
     }
 }
 
@@ -167,9 +169,13 @@ fn municipality_countries(c: &mut PgPooled) -> Result<HashMap<String, String>, S
 
 impl DieselLandingQueries {
     /// The newest 200 imports, or the one with `id`.
-    fn load_imports(&self, id: Option<Uuid>) -> Result<Vec<ImportRecord>, StoreError> {
+    fn load_imports(
+        &self,
+        scope: &AccessScope,
+        id: Option<Uuid>,
+    ) -> Result<Vec<ImportRecord>, StoreError> {
         use l::imports as i;
-        let mut c = self.conn()?;
+        let mut c = self.scoped(scope)?;
         type Row = (
             Uuid,
             String,
@@ -199,7 +205,7 @@ impl DieselLandingQueries {
                 i::counts,
                 i::jurisdiction_path,
             ))
-            .load(&mut c)
+            .load(&mut *c)
             .map_err(store_err)?;
         Ok(rows
             .into_iter()
@@ -239,7 +245,7 @@ impl LandingQueries for DieselLandingQueries {
         per_page: i64,
     ) -> Result<Page<LandingListItem>, StoreError> {
         use l::surveyed_landings as s;
-        let mut c = self.conn()?;
+        let mut c = self.scoped(scope)?;
         let build = || {
             let mut q = s::table.filter(site_in_scope(scope)).into_boxed::<Pg>();
             if let Some(d) = f.from {
@@ -280,7 +286,7 @@ impl LandingQueries for DieselLandingQueries {
             }
             q
         };
-        let total: i64 = build().count().get_result(&mut c).map_err(store_err)?;
+        let total: i64 = build().count().get_result(&mut *c).map_err(store_err)?;
         let page = page.max(1);
         type Row = (
             Uuid,
@@ -316,7 +322,7 @@ impl LandingQueries for DieselLandingQueries {
                 s::warning_count,
                 s::review_status,
             ))
-            .load(&mut c)
+            .load(&mut *c)
             .map_err(store_err)?;
         Ok(Page {
             items: rows
@@ -344,25 +350,25 @@ impl LandingQueries for DieselLandingQueries {
     }
 
     fn exists_anywhere(&self, what: &str, id: Uuid) -> Result<bool, StoreError> {
-        let mut c = self.conn()?;
-        let n: i64 = match what {
-            "landing" => l::surveyed_landings::table
-                .filter(l::surveyed_landings::id.eq(id))
-                .count()
-                .get_result(&mut c),
-            "import" => l::imports::table
-                .filter(l::imports::id.eq(id))
-                .count()
-                .get_result(&mut c),
-            _ => Ok(0),
+        // Row-level security hides other scopes' rows from this role; the migration's
+        // SECURITY DEFINER function answers only whether the record exists.
+        #[derive(QueryableByName)]
+        struct E {
+            #[diesel(sql_type = Bool)]
+            e: bool,
         }
-        .map_err(store_err)?;
-        Ok(n > 0)
+        let mut c = self.pool.get().map_err(store_err)?;
+        let r: E = diesel::sql_query("SELECT landings.record_exists($1, $2) AS e")
+            .bind::<Text, _>(what)
+            .bind::<diesel::sql_types::Uuid, _>(id)
+            .get_result(&mut *c)
+            .map_err(store_err)?;
+        Ok(r.e)
     }
 
     fn landing(&self, scope: &AccessScope, id: Uuid) -> Result<Option<LandingDetail>, StoreError> {
         use l::surveyed_landings as s;
-        let mut c = self.conn()?;
+        let mut c = self.scoped(scope)?;
         #[derive(Queryable)]
         struct Row {
             id: Uuid,
@@ -439,7 +445,7 @@ impl LandingQueries for DieselLandingQueries {
                 s::review_status,
                 s::source,
             ))
-            .first(&mut c)
+            .first(&mut *c)
             .optional()
             .map_err(store_err)?;
         let Some(r) = row else { return Ok(None) };
@@ -464,7 +470,7 @@ impl LandingQueries for DieselLandingQueries {
                 l::catch_lines::source_flag,
                 l::catch_lines::note,
             ))
-            .load(&mut c)
+            .load(&mut *c)
             .map_err(store_err)?;
         let flags: Vec<(String, String, String, serde_json::Value)> = l::quality_flags::table
             .filter(l::quality_flags::landing_id.eq(id))
@@ -475,7 +481,7 @@ impl LandingQueries for DieselLandingQueries {
                 l::quality_flags::reason,
                 l::quality_flags::values,
             ))
-            .load(&mut c)
+            .load(&mut *c)
             .map_err(store_err)?;
         let codes: Vec<i32> = lines.iter().filter_map(|l| l.0).collect();
         let species_names: HashMap<i32, String> = l::species::table
@@ -485,7 +491,7 @@ impl LandingQueries for DieselLandingQueries {
                 l::species::common_name,
                 l::species::tetum_name,
             ))
-            .load::<(i32, String, String)>(&mut c)
+            .load::<(i32, String, String)>(&mut *c)
             .map_err(store_err)?
             .into_iter()
             .map(|(code, en, tet)| {
@@ -588,7 +594,7 @@ impl LandingQueries for DieselLandingQueries {
                 l::reviews::reason,
                 l::reviews::changes,
             ))
-            .load(&mut c)
+            .load(&mut *c)
             .map_err(store_err)?;
         let reviews = reviews
             .into_iter()
@@ -619,7 +625,7 @@ impl LandingQueries for DieselLandingQueries {
         kind: Option<&str>,
     ) -> Result<Vec<MonthlySummaryRow>, StoreError> {
         use l::monthly_summaries as m;
-        let mut c = self.conn()?;
+        let mut c = self.scoped(scope)?;
         if !sees_nation(scope) {
             // A partial scope: the summary of the landings it may see, computed by the same
             // rule (`summarise`), so its "national" rows are its own part alone.
@@ -655,7 +661,7 @@ impl LandingQueries for DieselLandingQueries {
                 m::cpue,
                 m::value_usd,
             ))
-            .load(&mut c)
+            .load(&mut *c)
             .map_err(store_err)?;
         let mut out: Vec<MonthlySummaryRow> = rows
             .into_iter()
@@ -691,7 +697,7 @@ impl LandingQueries for DieselLandingQueries {
         scope: &AccessScope,
         municipality: Option<&str>,
     ) -> Result<Vec<MonthFigures>, StoreError> {
-        let mut c = self.conn()?;
+        let mut c = self.scoped(scope)?;
         let names = self.chosen_municipalities(&mut c, scope, municipality)?;
         if names.is_empty() {
             return Ok(Vec::new());
@@ -706,7 +712,7 @@ impl LandingQueries for DieselLandingQueries {
              GROUP BY month ORDER BY month",
         )
         .bind::<diesel::sql_types::Array<Text>, _>(&names)
-        .load(&mut c)
+        .load(&mut *c)
         .map_err(store_err)?;
         // Fishing days of several municipalities are not additive: take them from the
         // national rows when the whole nation is shown.
@@ -718,7 +724,7 @@ impl LandingQueries for DieselLandingQueries {
                     l::monthly_summaries::month,
                     l::monthly_summaries::fishing_days,
                 ))
-                .load::<(NaiveDate, i32)>(&mut c)
+                .load::<(NaiveDate, i32)>(&mut *c)
                 .map_err(store_err)?
                 .into_iter()
                 .map(|(m, d)| (m, d.into()))
@@ -744,7 +750,7 @@ impl LandingQueries for DieselLandingQueries {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<(String, MonthFigures)>, StoreError> {
-        let mut c = self.conn()?;
+        let mut c = self.scoped(scope)?;
         let visible = self.visible_municipalities(&mut c, scope)?;
         let rows: Vec<FigRow> = diesel::sql_query(
             "SELECT municipality AS name, min(month) AS month, sum(landings)::int8 AS landings,
@@ -759,7 +765,7 @@ impl LandingQueries for DieselLandingQueries {
         .bind::<diesel::sql_types::Array<Text>, _>(&visible)
         .bind::<Date, _>(from)
         .bind::<Date, _>(to)
-        .load(&mut c)
+        .load(&mut *c)
         .map_err(store_err)?;
         Ok(rows.iter().map(|r| (r.name.clone(), r.figures())).collect())
     }
@@ -771,7 +777,7 @@ impl LandingQueries for DieselLandingQueries {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<SpeciesCatch>, StoreError> {
-        let mut c = self.conn()?;
+        let mut c = self.scoped(scope)?;
         let names = self.chosen_municipalities(&mut c, scope, municipality)?;
         if names.is_empty() {
             return Ok(Vec::new());
@@ -797,7 +803,7 @@ impl LandingQueries for DieselLandingQueries {
         .bind::<diesel::sql_types::Array<Text>, _>(&names)
         .bind::<Date, _>(from)
         .bind::<Date, _>(to)
-        .load(&mut c)
+        .load(&mut *c)
         .map_err(store_err)?;
         Ok(rows
             .into_iter()
@@ -810,7 +816,7 @@ impl LandingQueries for DieselLandingQueries {
     }
 
     fn municipalities(&self, scope: &AccessScope) -> Result<Vec<MunicipalityShape>, StoreError> {
-        let mut c = self.conn()?;
+        let mut c = self.scoped(scope)?;
         #[derive(QueryableByName)]
         struct R {
             #[diesel(sql_type = Text)]
@@ -826,7 +832,7 @@ impl LandingQueries for DieselLandingQueries {
              LEFT JOIN geography.v1_boundaries b ON b.path = j.path
              WHERE j.kind = 'municipality' ORDER BY j.name",
         )
-        .load(&mut c)
+        .load(&mut *c)
         .map_err(store_err)?;
         Ok(rows
             .into_iter()
@@ -843,7 +849,7 @@ impl LandingQueries for DieselLandingQueries {
     }
 
     fn flag_counts(&self, scope: &AccessScope) -> Result<Vec<FlagCount>, StoreError> {
-        let mut c = self.conn()?;
+        let mut c = self.scoped(scope)?;
         let (prefixes, exact) = scope_patterns(scope);
         #[derive(QueryableByName)]
         struct R {
@@ -863,7 +869,7 @@ impl LandingQueries for DieselLandingQueries {
         )
         .bind::<diesel::sql_types::Array<Text>, _>(exact)
         .bind::<diesel::sql_types::Array<Text>, _>(prefixes)
-        .load(&mut c)
+        .load(&mut *c)
         .map_err(store_err)?;
         Ok(rows
             .into_iter()
@@ -877,7 +883,7 @@ impl LandingQueries for DieselLandingQueries {
 
     fn imports(&self, scope: &AccessScope) -> Result<Vec<ImportRecord>, StoreError> {
         Ok(self
-            .load_imports(None)?
+            .load_imports(scope, None)?
             .into_iter()
             .filter(|i| scope.covers_str(&i.jurisdiction))
             .collect())
@@ -885,20 +891,25 @@ impl LandingQueries for DieselLandingQueries {
 
     fn import(&self, scope: &AccessScope, id: Uuid) -> Result<Option<ImportRecord>, StoreError> {
         Ok(self
-            .load_imports(Some(id))?
+            .load_imports(scope, Some(id))?
             .into_iter()
             .find(|i| scope.covers_str(&i.jurisdiction)))
     }
 
-    fn rejected_rows(&self, import_id: Uuid, limit: i64) -> Result<Vec<RejectedRow>, StoreError> {
+    fn rejected_rows(
+        &self,
+        scope: &AccessScope,
+        import_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<RejectedRow>, StoreError> {
         use l::rejected_rows as r;
-        let mut c = self.conn()?;
+        let mut c = self.scoped(scope)?;
         let rows: Vec<(String, i64, Option<String>, String, String)> = r::table
             .filter(r::import_id.eq(import_id))
             .order((r::file, r::line))
             .limit(limit)
             .select((r::file, r::line, r::column_name, r::reason, r::raw))
-            .load(&mut c)
+            .load(&mut *c)
             .map_err(store_err)?;
         Ok(rows
             .into_iter()
@@ -913,7 +924,7 @@ impl LandingQueries for DieselLandingQueries {
     }
 
     fn sites(&self, scope: &AccessScope) -> Result<Vec<(String, String)>, StoreError> {
-        let mut c = self.conn()?;
+        let mut c = self.scoped(scope)?;
         #[derive(QueryableByName)]
         struct R {
             #[diesel(sql_type = Text)]
@@ -925,7 +936,7 @@ impl LandingQueries for DieselLandingQueries {
             "SELECT coalesce(source_code, name) AS code, path FROM geography.v1_jurisdictions
              WHERE kind = 'landing_site' ORDER BY path",
         )
-        .load(&mut c)
+        .load(&mut *c)
         .map_err(store_err)?;
         Ok(rows
             .into_iter()

@@ -89,6 +89,134 @@ pub fn migrate(url: &str) -> anyhow::Result<Vec<String>> {
     Ok(applied.iter().map(|m| m.to_string()).collect())
 }
 
+/// The login role the web application connects as (created by the migrations): neither
+/// superuser nor `BYPASSRLS`, so PostgreSQL's row-level security filters what it reads.
+pub const APP_ROLE: &str = "tasi_app";
+
+/// The application's URL derived from the owner's: the same server and database, with the
+/// user replaced by [`APP_ROLE`] and no password (`postgres://postgres@h:5432/tasi` →
+/// `postgres://tasi_app@h:5432/tasi`). Used when `TASI_APP_DATABASE_URL` is not set.
+pub fn app_url_from(owner_url: &str) -> String {
+    let Some((scheme, rest)) = owner_url.split_once("://") else {
+        return owner_url.to_string();
+    };
+    let host_part = match rest.split_once('/') {
+        Some((authority, _)) => authority,
+        None => rest,
+    };
+    let host = host_part.rsplit_once('@').map_or(host_part, |(_, h)| h);
+    let tail = &rest[host_part.len()..];
+    format!("{scheme}://{APP_ROLE}@{host}{tail}")
+}
+
+/// Refuses a pool whose role would bypass row-level security (a superuser, a `BYPASSRLS`
+/// role, or the owner of the landings tables).
+///
+/// # Errors
+/// When the database cannot be asked, or the role bypasses row-level security.
+pub fn check_app_role(pool: &PgPool) -> anyhow::Result<()> {
+    #[derive(QueryableByName)]
+    struct R {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        bypasses: bool,
+    }
+    let mut c = pool.get()?;
+    let r: R = diesel::sql_query(
+        "SELECT current_user::text AS name,
+                (r.rolsuper OR r.rolbypassrls
+                 OR pg_has_role(current_user, t.tableowner, 'USAGE')) AS bypasses
+         FROM pg_roles r, pg_tables t
+         WHERE r.rolname = current_user
+           AND t.schemaname = 'landings' AND t.tablename = 'surveyed_landings'",
+    )
+    .get_result(&mut c)?;
+    if r.bypasses {
+        anyhow::bail!(
+            "the application's database role `{}` bypasses row-level security; \
+             connect it as `{APP_ROLE}` (TASI_APP_DATABASE_URL)",
+            r.name
+        );
+    }
+    Ok(())
+}
+
+/// Runs `work` in one transaction whose row-level-security scope is `scope`
+/// (`set_config('tasi.scope', …, true)`, i.e. `SET LOCAL`): the policies of the fishery
+/// tables then show only rows under the scope's paths. Committed when `work` returns `Ok`.
+///
+/// # Errors
+/// The error of `work`, or the database's (mapped by `E: From<diesel::result::Error>`).
+pub fn in_scope<T, E>(
+    conn: &mut PgConnection,
+    scope: &crate::domain::shared::AccessScope,
+    work: impl FnOnce(&mut PgConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    let paths: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
+    let json = serde_json::to_string(&paths)
+        .map_err(|e| E::from(diesel::result::Error::SerializationError(Box::new(e))))?;
+    conn.transaction(|c| {
+        diesel::sql_query("SELECT set_config('tasi.scope', $1, true)")
+            .bind::<diesel::sql_types::Text, _>(json)
+            .execute(c)?;
+        work(c)
+    })
+}
+
+/// A pooled connection inside a read-only transaction whose row-level-security scope is set
+/// (`BEGIN READ ONLY` + `set_config('tasi.scope', …, true)`); the transaction ends
+/// (`ROLLBACK`: it wrote nothing) when the guard is dropped, so the scope never outlives it.
+pub struct ScopedRead(PgPooled);
+
+impl ScopedRead {
+    /// Takes a connection from `pool` and opens the scoped read-only transaction.
+    ///
+    /// # Errors
+    /// When no connection is available or the database refuses.
+    pub fn open(
+        pool: &PgPool,
+        scope: &crate::domain::shared::AccessScope,
+    ) -> Result<Self, StoreError> {
+        let mut c = pool.get().map_err(store_err)?;
+        let paths: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
+        let json = serde_json::to_string(&paths).map_err(store_err)?;
+        diesel::sql_query("BEGIN READ ONLY")
+            .execute(&mut c)
+            .map_err(store_err)?;
+        let mut guard = ScopedRead(c);
+        diesel::sql_query("SELECT set_config('tasi.scope', $1, true)")
+            .bind::<diesel::sql_types::Text, _>(json)
+            .execute(&mut guard.0)
+            .map_err(store_err)?;
+        Ok(guard)
+    }
+}
+
+impl std::ops::Deref for ScopedRead {
+    type Target = PgPooled;
+    fn deref(&self) -> &PgPooled {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ScopedRead {
+    fn deref_mut(&mut self) -> &mut PgPooled {
+        &mut self.0
+    }
+}
+
+impl Drop for ScopedRead {
+    fn drop(&mut self) {
+        if diesel::sql_query("ROLLBACK").execute(&mut self.0).is_err() {
+            tracing::warn!("could not end a scoped read transaction");
+        }
+    }
+}
+
 /// True when the database answers a trivial query.
 pub fn ping(pool: &PgPool) -> bool {
     pool.get()
@@ -99,7 +227,23 @@ pub fn ping(pool: &PgPool) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::maintenance_url;
+    use super::{app_url_from, maintenance_url};
+
+    #[test]
+    fn the_app_url_swaps_the_user_for_the_app_role() {
+        assert_eq!(
+            app_url_from("postgres://postgres@127.0.0.1:5432/tasi"),
+            "postgres://tasi_app@127.0.0.1:5432/tasi"
+        );
+        assert_eq!(
+            app_url_from("postgres://owner:secret@db:5432/tasi?sslmode=require"),
+            "postgres://tasi_app@db:5432/tasi?sslmode=require"
+        );
+        assert_eq!(
+            app_url_from("postgres://127.0.0.1/tasi"),
+            "postgres://tasi_app@127.0.0.1/tasi"
+        );
+    }
 
     #[test]
     fn the_maintenance_url_points_at_the_postgres_database() {

@@ -151,6 +151,7 @@ pub mod landings {
             catch_kg -> Float8,
             cpue -> Float8,
             value_usd -> Float8,
+            jurisdiction_path -> Text,
         }
     }
 
@@ -160,6 +161,7 @@ pub mod landings {
             month -> Date,
             species_code -> Int4,
             catch_kg -> Float8,
+            jurisdiction_path -> Text,
         }
     }
 

@@ -408,11 +408,16 @@ pub trait LandingQueries: Send + Sync {
     /// [`StoreError`] when the database fails.
     fn import(&self, scope: &AccessScope, id: Uuid) -> Result<Option<ImportRecord>, StoreError>;
 
-    /// The rejected rows of one import (at most `limit`).
+    /// The rejected rows of one import that `scope` may see (at most `limit`).
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    fn rejected_rows(&self, import_id: Uuid, limit: i64) -> Result<Vec<RejectedRow>, StoreError>;
+    fn rejected_rows(
+        &self,
+        scope: &AccessScope,
+        import_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<RejectedRow>, StoreError>;
 
     /// Distinct landing sites `(code, path)` the scope may see.
     ///
@@ -469,7 +474,41 @@ pub trait ReviewTransaction {
         decision: &str,
     ) -> Result<(), StoreError>;
 
-    /// The stored landings that count in summaries.
+    /// Asks, in the landings context's outbox, for the read models to be rebuilt. The
+    /// reviewer's scope may not cover every landing a national figure sums, so the rebuild
+    /// is the projector's job ([`ProjectionUnitOfWork`]), after this transaction commits.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn request_read_model_rebuild(&mut self, landing_id: Uuid) -> Result<(), StoreError>;
+}
+
+/// Runs a review's writes in one transaction, under the reviewer's scope.
+pub trait ReviewUnitOfWork: Send + Sync {
+    /// Runs `work` in one transaction whose writes and reads are limited to `scope` (by
+    /// row-level security in the PostgreSQL adapter): committed on `Ok`, rolled back
+    /// otherwise.
+    ///
+    /// # Errors
+    /// The error `work` returned, or the database's.
+    fn run_review(
+        &self,
+        scope: &AccessScope,
+        work: &mut dyn FnMut(&mut dyn ReviewTransaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+}
+
+/// The writes of one rebuild of the read models, in one transaction with rights over
+/// every jurisdiction (the projector's, not a user's).
+pub trait ProjectionTransaction {
+    /// The pending rebuild requests of the outbox, locked; the projection runs alone (a
+    /// second one waits), so what it reads includes every commit before it started.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn pending_requests(&mut self) -> Result<Vec<i64>, StoreError>;
+
+    /// The stored landings that count in summaries, of every jurisdiction.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
@@ -480,16 +519,22 @@ pub trait ReviewTransaction {
     /// # Errors
     /// [`StoreError`] when the database fails.
     fn replace_read_models(&mut self, rows: &[MonthlySummaryRow]) -> Result<(), StoreError>;
+
+    /// Marks the requests `ids` done.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn mark_done(&mut self, ids: &[i64]) -> Result<(), StoreError>;
 }
 
-/// Runs a review's writes in one transaction.
-pub trait ReviewUnitOfWork: Send + Sync {
+/// Runs a rebuild of the read models in one transaction.
+pub trait ProjectionUnitOfWork: Send + Sync {
     /// Runs `work` in one transaction: committed on `Ok`, rolled back otherwise.
     ///
     /// # Errors
     /// The error `work` returned, or the database's.
-    fn run_review(
+    fn run_projection(
         &self,
-        work: &mut dyn FnMut(&mut dyn ReviewTransaction) -> Result<(), StoreError>,
+        work: &mut dyn FnMut(&mut dyn ProjectionTransaction) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
 }

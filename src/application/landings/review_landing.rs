@@ -4,10 +4,35 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::ports::{LandingQueries, ReviewUnitOfWork};
+use super::ports::{LandingQueries, ProjectionUnitOfWork, ReviewUnitOfWork};
 use crate::application::StoreError;
 use crate::domain::landings::{PESKAAS_2020, Peskaas2020, Review, summarise};
 use crate::domain::shared::AccessScope;
+
+/// Rebuilds the read models (monthly summaries, catch by species) when the outbox holds
+/// pending requests, and marks them done, in one transaction. Returns how many requests it
+/// served (0: nothing to do).
+///
+/// # Errors
+/// [`StoreError`] when the database fails (the requests stay pending).
+pub fn project_read_models(projector: &dyn ProjectionUnitOfWork) -> Result<usize, StoreError> {
+    let mut served = 0;
+    projector.run_projection(&mut |tx| {
+        let pending = tx.pending_requests()?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let inputs = tx.summary_inputs()?;
+        tx.replace_read_models(&summarise(&inputs))?;
+        tx.mark_done(&pending)?;
+        served = pending.len();
+        Ok(())
+    })?;
+    if served > 0 {
+        tracing::info!(requests = served, "read models rebuilt");
+    }
+    Ok(served)
+}
 
 /// Why a review was not recorded.
 #[derive(Debug, thiserror::Error)]
@@ -32,16 +57,22 @@ pub struct ReviewOutcome {
 }
 
 /// Records `review` of landing `id`, which must lie in `scope` (the reviewer's review
-/// scope), and rebuilds the summaries with its outcome, all in one transaction. The
-/// reported values are kept; the review is appended to the landing's history.
+/// scope), in one transaction under that scope: the review event, the landing's new
+/// outcome, and a request (outbox) to rebuild the read models. Then it runs the projector,
+/// so the summaries show the outcome when this returns. The reported values are kept; the
+/// review is appended to the landing's history.
+///
+/// If the rebuild fails after the review committed, the review stands and the request
+/// stays pending: [`project_read_models`] runs again at start-up and periodically.
 ///
 /// # Errors
 /// [`ReviewLandingError::NotFound`] when the landing does not exist or is outside `scope`;
 /// [`ReviewLandingError::Store`] when the database fails (nothing is written).
-#[tracing::instrument(skip(queries, uow, review), fields(decision = review.decision.key()))]
+#[tracing::instrument(skip(queries, uow, projector, review), fields(decision = review.decision.key()))]
 pub fn review_landing(
     queries: &dyn LandingQueries,
     uow: &dyn ReviewUnitOfWork,
+    projector: &dyn ProjectionUnitOfWork,
     scope: &AccessScope,
     id: Uuid,
     review: &Review,
@@ -57,18 +88,20 @@ pub fn review_landing(
         _ => Vec::new(),
     };
     let mut found = true;
-    uow.run_review(&mut |tx| {
+    uow.run_review(scope, &mut |tx| {
         if !tx.lock_landing(id)? {
             found = false;
             return Ok(());
         }
         tx.append_review(landing, review, &changes, PESKAAS_2020)?;
         tx.store_outcome(id, &assessment, counts, review.decision.key())?;
-        let inputs = tx.summary_inputs()?;
-        tx.replace_read_models(&summarise(&inputs))
+        tx.request_read_model_rebuild(id)
     })?;
     if !found {
         return Err(ReviewLandingError::NotFound);
+    }
+    if let Err(e) = project_read_models(projector) {
+        tracing::warn!(error = %e, "read models not rebuilt yet; the request stays pending");
     }
     tracing::info!(source_id = landing.source_id, counts, "landing reviewed");
     Ok(ReviewOutcome {

@@ -1,0 +1,28 @@
+REVOKE ALL ON ALL TABLES IN SCHEMA geography, landings, access FROM tasi_app;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA landings, access FROM tasi_app;
+REVOKE ALL ON SCHEMA geography, landings, access FROM tasi_app;
+DROP FUNCTION landings.record_exists(text, uuid);
+ALTER VIEW landings.v1_validated_landings RESET (security_invoker);
+ALTER VIEW landings.v1_monthly_summaries RESET (security_invoker);
+DROP POLICY in_scope ON landings.monthly_species_catch;
+DROP POLICY in_scope ON landings.monthly_summaries;
+DROP POLICY of_visible_import ON landings.rejected_rows;
+DROP POLICY in_scope ON landings.imports;
+DROP POLICY of_visible_landing ON landings.reviews;
+DROP POLICY of_visible_landing ON landings.quality_flags;
+DROP POLICY of_visible_landing ON landings.catch_lines;
+DROP POLICY in_scope ON landings.surveyed_landings;
+ALTER TABLE landings.monthly_species_catch DISABLE ROW LEVEL SECURITY;
+ALTER TABLE landings.monthly_summaries DISABLE ROW LEVEL SECURITY;
+ALTER TABLE landings.rejected_rows DISABLE ROW LEVEL SECURITY;
+ALTER TABLE landings.imports DISABLE ROW LEVEL SECURITY;
+ALTER TABLE landings.reviews DISABLE ROW LEVEL SECURITY;
+ALTER TABLE landings.quality_flags DISABLE ROW LEVEL SECURITY;
+ALTER TABLE landings.catch_lines DISABLE ROW LEVEL SECURITY;
+ALTER TABLE landings.surveyed_landings DISABLE ROW LEVEL SECURITY;
+DROP TABLE landings.outbox;
+ALTER TABLE landings.monthly_species_catch DROP COLUMN jurisdiction_path;
+ALTER TABLE landings.monthly_summaries DROP COLUMN jurisdiction_path;
+DROP FUNCTION access.scope_prefixes();
+DROP FUNCTION access.scope_paths();
+-- The role tasi_app is shared by every database of the server; it is left in place.
