@@ -249,3 +249,59 @@ fn the_application_role_sees_and_changes_only_its_scope() {
         0
     );
 }
+
+#[test]
+fn the_server_refuses_a_role_that_bypasses_row_level_security() {
+    let db = TestDb::new();
+    let e = tasi::adapters::persistence::check_app_role(&db.pool)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("bypasses row-level security"), "{e}");
+    assert!(tasi::adapters::persistence::check_app_role(&db.app_pool).is_ok());
+}
+
+#[test]
+fn the_projector_serves_pending_rebuild_requests_once() {
+    use tasi::adapters::persistence::diesel_import::DieselImportUnitOfWork;
+    use tasi::application::landings::review_landing::project_read_models;
+    let db = TestDb::new();
+    import_peskaas_dir(&db.pool, &peskaas_dir(), SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    let projector = DieselImportUnitOfWork::new(db.pool.clone());
+    assert_eq!(project_read_models(&projector).ok(), Some(0));
+    let national = "SELECT sum(landings)::int8 AS n FROM landings.monthly_summaries
+                    WHERE scope = 'national'";
+    let before = db.count(national);
+    assert_eq!(before, 21_249);
+    // A landing leaves the summaries (as a rejection would) and a rebuild is asked for.
+    let mut owner = PgConnection::establish(&db.url).unwrap_or_else(|e| panic!("{e}"));
+    diesel::sql_query(
+        "UPDATE landings.surveyed_landings SET counts_in_summaries = false
+         WHERE id = (SELECT id FROM landings.surveyed_landings
+                     WHERE counts_in_summaries ORDER BY source_id LIMIT 1)",
+    )
+    .execute(&mut owner)
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        db.count(national),
+        before,
+        "read models change only by the projector"
+    );
+    // The application role may ask (INSERT) but not read the outbox.
+    let mut app = app_conn(&db, Some(ATAURO));
+    diesel::sql_query("INSERT INTO landings.outbox (topic) VALUES ('read_models.rebuild')")
+        .execute(&mut app)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let e = refused(&mut app, "SELECT * FROM landings.outbox");
+    assert!(e.contains("permission denied"), "{e}");
+    diesel::sql_query("COMMIT")
+        .execute(&mut app)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(project_read_models(&projector).ok(), Some(1));
+    assert_eq!(db.count(national), before - 1);
+    assert_eq!(project_read_models(&projector).ok(), Some(0));
+    assert_eq!(
+        db.count("SELECT count(*) AS n FROM landings.outbox WHERE processed_at IS NULL"),
+        0
+    );
+}
