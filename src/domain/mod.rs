@@ -5,3 +5,4 @@ pub mod access;
 pub mod geography;
 pub mod landings;
 pub mod shared;
+pub mod tracking;

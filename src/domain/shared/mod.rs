@@ -1,12 +1,15 @@
 //! Shared kernel: the few value objects every context speaks in (periods, quantities,
-//! jurisdiction paths, access scopes). Nothing here knows about any one context.
+//! jurisdiction paths, access scopes, WGS84 geometry). Nothing here knows about any one
+//! context.
 
 mod access_scope;
+pub mod geo;
 mod jurisdiction_path;
 mod period;
 mod quantities;
 
 pub use access_scope::AccessScope;
+pub use geo::{GeoError, GridCell, LatLon, MultiPolygon, Polygon, haversine_m};
 pub use jurisdiction_path::{JurisdictionPath, JurisdictionPathError};
 pub use period::{Period, PeriodError};
 pub use quantities::{Kilograms, QuantityError, Usd};
