@@ -9,7 +9,10 @@ use clap::{Parser, Subcommand};
 use tasi::adapters::config::Config;
 use tasi::adapters::http::{self, AppState};
 use tasi::adapters::importers::peskaas::SOURCE as PESKAAS;
-use tasi::adapters::importers::{run::import_peskaas_dir, synthetic};
+use tasi::adapters::importers::{
+    run::{import_peskaas_dir, import_peskaas_tracks},
+    synthetic, tracked_trips,
+};
 use tasi::adapters::persistence::{
     self,
     diesel_users::{DieselAuditLog, DieselJurisdictionDirectory, DieselUserRepository},
@@ -136,6 +139,9 @@ fn import(pool: &persistence::PgPool, dir: &Path, source: &str, by: &str) -> any
                 );
             }
             audit.record(&event)?;
+            if dir.join(tracked_trips::FILE).exists() {
+                import_tracks(pool, dir, by)?;
+            }
             Ok(())
         }
         Err(e) => {
@@ -143,6 +149,37 @@ fn import(pool: &persistence::PgPool, dir: &Path, source: &str, by: &str) -> any
                 .with("location", dir.display())
                 .with("error", &e);
             audit.record(&event)?;
+            Err(e.into())
+        }
+    }
+}
+
+/// Imports the PeskAAS tracked trips of `dir`, prints and audits the outcome.
+fn import_tracks(pool: &persistence::PgPool, dir: &Path, by: &str) -> anyhow::Result<()> {
+    let audit = DieselAuditLog::new(pool.clone());
+    match import_peskaas_tracks(pool, dir, by) {
+        Ok(r) => {
+            let c = &r.counts;
+            let line = format!(
+                "{} read, {} imported, {} unchanged, {} rejected",
+                c.read, c.imported, c.unchanged, c.rejected
+            );
+            println!("{}: {line} ({} flagged invalid)", c.table, r.invalid);
+            audit.record(
+                &AuditEvent::new(by, "import")
+                    .with("source", "peskaas tracked trips")
+                    .with("location", dir.display())
+                    .with("import_id", r.import_id)
+                    .with(&c.table, line),
+            )?;
+            Ok(())
+        }
+        Err(e) => {
+            audit.record(
+                &AuditEvent::new(by, "import.failed")
+                    .with("location", dir.join(tracked_trips::FILE).display())
+                    .with("error", &e),
+            )?;
             Err(e.into())
         }
     }

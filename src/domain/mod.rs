@@ -5,4 +5,5 @@ pub mod access;
 pub mod geography;
 pub mod landings;
 pub mod shared;
+pub mod spatial_catch;
 pub mod tracking;

@@ -168,6 +168,40 @@ pub fn raw_line(rec: &csv::StringRecord) -> String {
         .unwrap_or_default()
 }
 
+/// 64-bit FNV-1a over a record's source rows: recognises an unchanged landing on re-import
+/// (Fowler–Noll–Vo, offset basis 0xcbf29ce484222325, prime 0x100000001b3).
+pub(crate) struct Fnv(u64);
+
+impl Fnv {
+    pub(crate) fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    pub(crate) fn bytes(&mut self, b: &[u8]) {
+        for &x in b {
+            self.0 ^= u64::from(x);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    pub(crate) fn text(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+        self.bytes(&[0x1e]);
+    }
+
+    pub(crate) fn record(&mut self, rec: &csv::StringRecord) {
+        for f in rec {
+            self.bytes(f.as_bytes());
+            self.bytes(&[0x1f]);
+        }
+        self.bytes(&[0x1e]);
+    }
+
+    pub(crate) fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

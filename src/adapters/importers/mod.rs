@@ -5,3 +5,4 @@ pub mod csv_fields;
 pub mod peskaas;
 pub mod run;
 pub mod synthetic;
+pub mod tracked_trips;

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::csv_fields::Fnv;
 use super::csv_fields::{FieldError, Header, raw_line};
 use crate::application::landings::import_landings::ImportBatch;
 use crate::application::landings::ports::{RejectedRow, SourceLanding};
@@ -608,38 +609,4 @@ fn read_municipalities(dir: &Path) -> Result<Vec<(String, Boundary)>, SourceFile
         out.push((name, boundary));
     }
     Ok(out)
-}
-
-/// 64-bit FNV-1a over a landing's source rows: recognises an unchanged landing on re-import
-/// (Fowler–Noll–Vo, offset basis 0xcbf29ce484222325, prime 0x100000001b3).
-struct Fnv(u64);
-
-impl Fnv {
-    fn new() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-
-    fn bytes(&mut self, b: &[u8]) {
-        for &x in b {
-            self.0 ^= u64::from(x);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-
-    fn text(&mut self, s: &str) {
-        self.bytes(s.as_bytes());
-        self.bytes(&[0x1e]);
-    }
-
-    fn record(&mut self, rec: &csv::StringRecord) {
-        for f in rec {
-            self.bytes(f.as_bytes());
-            self.bytes(&[0x1f]);
-        }
-        self.bytes(&[0x1e]);
-    }
-
-    fn hex(&self) -> String {
-        format!("{:016x}", self.0)
-    }
 }

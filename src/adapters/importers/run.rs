@@ -44,3 +44,40 @@ pub fn import_peskaas_dir(
     };
     Ok(import_landings(&uow, &batch, &ctx)?)
 }
+
+/// Why an import of tracked trips failed; nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum TrackImportError {
+    /// A file-level fault.
+    #[error(transparent)]
+    File(#[from] SourceFileError),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] crate::application::StoreError),
+}
+
+/// Imports `tracked_trips.csv` of the PeskAAS directory `dir` (after its landings: the
+/// trips are placed at the landing sites that import created), as `started_by`.
+///
+/// # Errors
+/// [`TrackImportError`] for a file-level fault (before anything is written) or a database
+/// failure (rolled back).
+pub fn import_peskaas_tracks(
+    pool: &PgPool,
+    dir: &Path,
+    started_by: &str,
+) -> Result<crate::application::tracking::import_trips::TripImportReport, TrackImportError> {
+    let started_at = chrono::Utc::now();
+    let batch = super::tracked_trips::read(dir)?;
+    let uow =
+        crate::adapters::persistence::diesel_tracking::DieselTrackingImport::new(pool.clone());
+    Ok(
+        crate::application::tracking::import_trips::import_tracked_trips(
+            &uow,
+            &batch,
+            &crate::domain::tracking::TrackRules::default(),
+            started_by,
+            started_at,
+        )?,
+    )
+}

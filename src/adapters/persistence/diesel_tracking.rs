@@ -1,0 +1,388 @@
+//! The tracking context's writes over diesel: one transaction per import.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use uuid::Uuid;
+
+use super::schema::tracking as t;
+use super::{PgPool, store_err};
+use crate::application::StoreError;
+use crate::application::tracking::ports::{
+    AssessedTrip, RejectedTripRow, SitePlace, TrackingImportRecord, TrackingImportTransaction,
+    TrackingImportUnitOfWork,
+};
+use crate::domain::shared::MultiPolygon;
+use crate::domain::tracking::{PESKAS_TRACKS, Severity};
+
+/// Rows per INSERT statement (PostgreSQL allows 65,535 bind parameters; 28 per trip).
+const CHUNK: usize = 1000;
+
+/// The tracking import's unit of work on a pool (the owner's: imports run as the owner).
+pub struct DieselTrackingImport {
+    pool: PgPool,
+}
+
+impl DieselTrackingImport {
+    /// A unit of work taking its connection from `pool`.
+    pub fn new(pool: PgPool) -> Self {
+        DieselTrackingImport { pool }
+    }
+}
+
+enum TxError {
+    Diesel(diesel::result::Error),
+    Store(StoreError),
+}
+
+impl From<diesel::result::Error> for TxError {
+    fn from(e: diesel::result::Error) -> Self {
+        TxError::Diesel(e)
+    }
+}
+
+impl TrackingImportUnitOfWork for DieselTrackingImport {
+    fn run(
+        &self,
+        work: &mut dyn FnMut(&mut dyn TrackingImportTransaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.pool.get().map_err(store_err)?;
+        let r = conn.transaction::<(), TxError, _>(|conn| {
+            // Re-runnable like the landings import: no need to wait for the WAL flush.
+            diesel::sql_query("SET LOCAL synchronous_commit TO off").execute(conn)?;
+            work(&mut Tx { conn }).map_err(TxError::Store)
+        });
+        match r {
+            Ok(()) => Ok(()),
+            Err(TxError::Diesel(e)) => Err(store_err(e)),
+            Err(TxError::Store(e)) => Err(e),
+        }
+    }
+}
+
+struct Tx<'c> {
+    conn: &'c mut PgConnection,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = t::tracked_trips)]
+struct NewTrip {
+    id: Uuid,
+    source: String,
+    source_trip_id: String,
+    fingerprint: String,
+    import_id: Uuid,
+    vessel_id: Option<String>,
+    imei: Option<String>,
+    trip_date: NaiveDate,
+    started_at: Option<chrono::DateTime<chrono::Utc>>,
+    ended_at: Option<chrono::DateTime<chrono::Utc>>,
+    duration_hours: Option<f64>,
+    distance_m: Option<f64>,
+    site_code: Option<String>,
+    site_path: String,
+    municipality: Option<String>,
+    boat_code: Option<i16>,
+    gear_code: Option<i16>,
+    habitat_code: Option<i16>,
+    source_landing_id: Option<i64>,
+    donor_source_trip_id: Option<String>,
+    donor_distance: Option<f64>,
+    sample_lat: Vec<f64>,
+    sample_lon: Vec<f64>,
+    rule_set: String,
+    is_valid: bool,
+    error_count: i32,
+    warning_count: i32,
+    flags: serde_json::Value,
+}
+
+/// At most `n` positions evenly spaced along `v` (first and last kept): PeskAAS's track
+/// signature (`v[round(seq(1, length(v), length.out = 10))]`).
+fn sample<T: Copy>(v: &[T], n: usize) -> Vec<T> {
+    if v.len() <= n || n < 2 {
+        return v.to_vec();
+    }
+    let step = (v.len() - 1) as f64 / (n - 1) as f64;
+    (0..n)
+        .filter_map(|k| v.get((k as f64 * step).round() as usize).copied())
+        .collect()
+}
+
+fn new_trip(import_id: Uuid, a: &AssessedTrip<'_>) -> Result<NewTrip, StoreError> {
+    let s = a.source;
+    let trip = &s.trip;
+    let positions: Vec<_> = trip.positions().iter().map(|p| p.at()).collect();
+    let sampled = sample(&positions, 10);
+    let errors = a
+        .flags
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count() as i32;
+    Ok(NewTrip {
+        id: trip.id().0,
+        source: trip.source().key().to_string(),
+        source_trip_id: trip.source_trip_id().to_string(),
+        fingerprint: s.fingerprint.clone(),
+        import_id,
+        vessel_id: Some(trip.vessel().as_str().to_string()),
+        imei: trip.imei().map(|i| i.as_str().to_string()),
+        trip_date: trip.times().date(),
+        started_at: trip.times().start(),
+        ended_at: trip.times().end(),
+        duration_hours: trip.duration_hours(),
+        distance_m: trip.distance_m(),
+        site_code: s.site_code.clone(),
+        site_path: a.site_path.clone(),
+        municipality: a.municipality.clone(),
+        boat_code: s.boat_code,
+        gear_code: s.gear_code,
+        habitat_code: s.habitat_code,
+        source_landing_id: s.source_landing_id,
+        donor_source_trip_id: s.donor.as_ref().map(|d| d.0.clone()),
+        donor_distance: s.donor.as_ref().map(|d| d.1),
+        sample_lat: sampled.iter().map(|p| p.lat()).collect(),
+        sample_lon: sampled.iter().map(|p| p.lon()).collect(),
+        rule_set: PESKAS_TRACKS.to_string(),
+        is_valid: a.is_valid(),
+        error_count: errors,
+        warning_count: a.flags.len() as i32 - errors,
+        flags: serde_json::to_value(&a.flags).map_err(store_err)?,
+    })
+}
+
+#[derive(QueryableByName)]
+struct PathRow {
+    #[diesel(sql_type = Text)]
+    code: String,
+    #[diesel(sql_type = Text)]
+    path: String,
+}
+
+impl TrackingImportTransaction for Tx<'_> {
+    fn land(&mut self) -> Result<Vec<MultiPolygon>, StoreError> {
+        #[derive(QueryableByName)]
+        struct B {
+            #[diesel(sql_type = diesel::sql_types::Jsonb)]
+            boundary: serde_json::Value,
+        }
+        let rows: Vec<B> = diesel::sql_query(
+            "SELECT boundary FROM geography.v1_boundaries WHERE kind = 'municipality'",
+        )
+        .load(self.conn)
+        .map_err(store_err)?;
+        let mut land = Vec::new();
+        for r in rows {
+            let rings: Vec<Vec<Vec<(f64, f64)>>> =
+                serde_json::from_value(r.boundary).map_err(store_err)?;
+            land.push(MultiPolygon::from_rings(rings).map_err(store_err)?);
+        }
+        Ok(land)
+    }
+
+    fn sites(&mut self) -> Result<(HashMap<String, SitePlace>, Option<String>), StoreError> {
+        let rows: Vec<PathRow> = diesel::sql_query(
+            "SELECT coalesce(source_code, name) AS code, path FROM geography.v1_jurisdictions
+             WHERE kind = 'landing_site'",
+        )
+        .load(self.conn)
+        .map_err(store_err)?;
+        let sites = rows
+            .into_iter()
+            .map(|r| {
+                let parts: Vec<&str> = r.path.split('/').collect();
+                let municipality = (parts.len() == 3).then(|| parts[1].to_string());
+                (r.code, (r.path, municipality))
+            })
+            .collect();
+        let countries: Vec<PathRow> = diesel::sql_query(
+            "SELECT path AS code, path FROM geography.v1_jurisdictions WHERE kind = 'country'",
+        )
+        .load(self.conn)
+        .map_err(store_err)?;
+        let country = match countries.as_slice() {
+            [only] => Some(only.path.clone()),
+            _ => None,
+        };
+        Ok((sites, country))
+    }
+
+    fn trip_fingerprints(&mut self, source: &str) -> Result<HashMap<String, String>, StoreError> {
+        let rows: Vec<(String, String)> = t::tracked_trips::table
+            .filter(t::tracked_trips::source.eq(source))
+            .select((
+                t::tracked_trips::source_trip_id,
+                t::tracked_trips::fingerprint,
+            ))
+            .load(self.conn)
+            .map_err(store_err)?;
+        Ok(rows.into_iter().collect())
+    }
+
+    fn write_trips(
+        &mut self,
+        import_id: Uuid,
+        trips: &[AssessedTrip<'_>],
+    ) -> Result<(), StoreError> {
+        let rows = trips
+            .iter()
+            .map(|a| new_trip(import_id, a))
+            .collect::<Result<Vec<_>, _>>()?;
+        // Vessels, devices and deployments first (deployments refer to both).
+        // vessel → (boat type, trips per site code, a site path to fall back on)
+        type VesselSeen<'a> = (Option<i16>, BTreeMap<&'a str, usize>, &'a str);
+        let mut vessels: BTreeMap<&str, VesselSeen<'_>> = BTreeMap::new();
+        let mut deployments: BTreeMap<(&str, &str), (NaiveDate, NaiveDate)> = BTreeMap::new();
+        for (a, r) in trips.iter().zip(&rows) {
+            let v = vessels.entry(a.source.trip.vessel().as_str()).or_insert((
+                None,
+                BTreeMap::new(),
+                a.site_path.as_str(),
+            ));
+            v.0 = v.0.or(r.boat_code);
+            if let Some(code) = r.site_code.as_deref() {
+                *v.1.entry(code).or_default() += 1;
+            }
+            if let (Some(imei), Some(vessel)) = (r.imei.as_deref(), r.vessel_id.as_deref()) {
+                let d = deployments
+                    .entry((imei, vessel))
+                    .or_insert((r.trip_date, r.trip_date));
+                d.0 = d.0.min(r.trip_date);
+                d.1 = d.1.max(r.trip_date);
+            }
+        }
+        let paths: HashMap<&str, &str> = trips
+            .iter()
+            .filter_map(|a| {
+                a.source
+                    .site_code
+                    .as_deref()
+                    .map(|c| (c, a.site_path.as_str()))
+            })
+            .collect();
+        for (id, (boat, sites, fallback)) in &vessels {
+            // Home site: where most of its trips start from.
+            let home = sites.iter().max_by_key(|(_, n)| **n).map(|(c, _)| *c);
+            let site_path = home.and_then(|c| paths.get(c).copied()).unwrap_or(fallback);
+            diesel::insert_into(t::vessels::table)
+                .values((
+                    t::vessels::id.eq(id),
+                    t::vessels::boat_code.eq(boat),
+                    t::vessels::home_site_code.eq(home),
+                    t::vessels::site_path.eq(site_path),
+                ))
+                .on_conflict(t::vessels::id)
+                .do_update()
+                .set((
+                    t::vessels::boat_code.eq(boat),
+                    t::vessels::home_site_code.eq(home),
+                    t::vessels::site_path.eq(site_path),
+                ))
+                .execute(self.conn)
+                .map_err(store_err)?;
+        }
+        for ((imei, vessel), (from, to)) in &deployments {
+            diesel::insert_into(t::devices::table)
+                .values(t::devices::imei.eq(imei))
+                .on_conflict_do_nothing()
+                .execute(self.conn)
+                .map_err(store_err)?;
+            diesel::sql_query(
+                "INSERT INTO tracking.deployments (imei, vessel_id, from_date, to_date)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (imei, vessel_id) DO UPDATE
+                 SET from_date = least(tracking.deployments.from_date, excluded.from_date),
+                     to_date = greatest(tracking.deployments.to_date, excluded.to_date)",
+            )
+            .bind::<Text, _>(imei)
+            .bind::<Text, _>(vessel)
+            .bind::<diesel::sql_types::Date, _>(from)
+            .bind::<diesel::sql_types::Date, _>(to)
+            .execute(self.conn)
+            .map_err(store_err)?;
+        }
+        // Changed trips are replaced whole.
+        let mut by_source: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for r in &rows {
+            by_source
+                .entry(r.source.as_str())
+                .or_default()
+                .push(r.source_trip_id.as_str());
+        }
+        for (source, ids) in by_source {
+            diesel::delete(
+                t::tracked_trips::table
+                    .filter(t::tracked_trips::source.eq(source))
+                    .filter(t::tracked_trips::source_trip_id.eq_any(ids)),
+            )
+            .execute(self.conn)
+            .map_err(store_err)?;
+        }
+        for chunk in rows.chunks(CHUNK) {
+            diesel::insert_into(t::tracked_trips::table)
+                .values(chunk)
+                .execute(self.conn)
+                .map_err(store_err)?;
+        }
+        Ok(())
+    }
+
+    fn record_import(
+        &mut self,
+        r: &TrackingImportRecord,
+        rejected: &[RejectedTripRow],
+    ) -> Result<(), StoreError> {
+        diesel::insert_into(t::imports::table)
+            .values((
+                t::imports::id.eq(r.id),
+                t::imports::source.eq(&r.source),
+                t::imports::location.eq(&r.location),
+                t::imports::started_at.eq(r.started_at),
+                t::imports::finished_at.eq(r.finished_at),
+                t::imports::started_by.eq(&r.started_by),
+                t::imports::counts.eq(serde_json::to_value(&r.counts).map_err(store_err)?),
+                t::imports::jurisdiction_path.eq(&r.jurisdiction),
+            ))
+            .execute(self.conn)
+            .map_err(store_err)?;
+        for chunk in rejected.chunks(CHUNK) {
+            let values: Vec<_> = chunk
+                .iter()
+                .map(|x| {
+                    (
+                        t::rejected_rows::import_id.eq(r.id),
+                        t::rejected_rows::file.eq(&x.file),
+                        t::rejected_rows::line.eq(x.line as i64),
+                        t::rejected_rows::column_name.eq(x.column.as_deref()),
+                        t::rejected_rows::reason.eq(&x.reason),
+                        t::rejected_rows::raw.eq(&x.raw),
+                    )
+                })
+                .collect();
+            diesel::insert_into(t::rejected_rows::table)
+                .values(values)
+                .execute(self.conn)
+                .map_err(store_err)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sample;
+
+    #[test]
+    fn a_track_is_sampled_evenly_keeping_both_ends() {
+        let v: Vec<u32> = (0..100).collect();
+        let s = sample(&v, 10);
+        assert_eq!(s.len(), 10);
+        assert_eq!(s.first(), Some(&0));
+        assert_eq!(s.last(), Some(&99));
+        assert_eq!(s.get(1), Some(&11));
+        assert_eq!(sample(&[1, 2, 3], 10), vec![1, 2, 3]);
+    }
+}
