@@ -13,6 +13,7 @@ use tasi::adapters::importers::{
     run::{import_peskaas_dir, import_peskaas_tracks},
     synthetic, tracked_trips,
 };
+use tasi::adapters::persistence::diesel_spatial_catch::DieselSpatialCatch;
 use tasi::adapters::persistence::{
     self,
     diesel_users::{DieselAuditLog, DieselJurisdictionDirectory, DieselUserRepository},
@@ -24,6 +25,7 @@ use tasi::application::access::{
     AuditEvent, AuditLog, NewGrants, NewUser, UserRepository, add_user,
 };
 use tasi::application::landings::import_landings::ImportReport;
+use tasi::application::spatial_catch::refresh::refresh_spatial_catch;
 use tasi::domain::access::{Email, Role, User};
 use tasi::domain::shared::JurisdictionPath;
 
@@ -172,6 +174,24 @@ fn import_tracks(pool: &persistence::PgPool, dir: &Path, by: &str) -> anyhow::Re
                     .with("import_id", r.import_id)
                     .with(&c.table, line),
             )?;
+            let store = DieselSpatialCatch::new(pool.clone());
+            let m = refresh_spatial_catch(&store)?;
+            let pct =
+                |v: Option<f64>| v.map_or("n/a".to_string(), |v| format!("{:.1}%", v * 100.0));
+            println!(
+                "matches: {} surveyed landings matched to tracked trips; against the source's {} links: precision {}, recall {}",
+                m.matches.len(),
+                m.reference_links,
+                pct(m.agreement.precision),
+                pct(m.agreement.recall)
+            );
+            println!(
+                "imputation: {} unmatched trips took gear and habitat from their nearest matched trip; leave-one-out accuracy over {} donors: gear {}, habitat {}",
+                m.imputations.len(),
+                m.accuracy.n,
+                pct(m.accuracy.gear),
+                pct(m.accuracy.habitat)
+            );
             Ok(())
         }
         Err(e) => {

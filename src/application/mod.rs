@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod landings;
+pub mod spatial_catch;
 pub mod tracking;
 
 use std::fmt;
