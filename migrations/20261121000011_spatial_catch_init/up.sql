@@ -99,3 +99,15 @@ CREATE POLICY in_scope ON spatial_catch.effort_cells
 GRANT USAGE ON SCHEMA spatial_catch TO tasi_app;
 GRANT SELECT ON ALL TABLES IN SCHEMA spatial_catch TO tasi_app;
 GRANT SELECT ON landings.v1_landing_trackers TO tasi_app;
+
+-- Whether a tracked trip or vessel exists at all (one bit, for the audit of a refused
+-- request; the answer stays 404), like landings.record_exists.
+CREATE FUNCTION tracking.record_exists(kind text, record text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $$
+    SELECT CASE kind
+        WHEN 'trip' THEN EXISTS (SELECT 1 FROM tracking.tracked_trips WHERE id::text = record)
+        WHEN 'vessel' THEN EXISTS (SELECT 1 FROM tracking.vessels WHERE id = record)
+        ELSE false END
+$$;
+REVOKE ALL ON FUNCTION tracking.record_exists(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tracking.record_exists(text, text) TO tasi_app;

@@ -44,7 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// The caller, the scope in which they may act with `permission`, and the layout. A caller
 /// without that permission anywhere gets 403, and the refusal is audited.
-async fn context(
+pub(crate) async fn context(
     req: &HttpRequest,
     state: &web::Data<AppState>,
     session: &Session,
@@ -115,29 +115,7 @@ pub fn client_addr(req: &HttpRequest) -> Option<String> {
     req.peer_addr().map(|a| a.ip().to_string())
 }
 
-macro_rules! block {
-    ($e:expr) => {
-        match web::block(move || $e).await {
-            Ok(Ok(v)) => v,
-            Ok(Err(e)) => return internal(&e),
-            Err(e) => return internal(&e),
-        }
-    };
-}
-
-macro_rules! ctx {
-    ($req:expr, $state:expr, $session:expr, $active:expr) => {
-        ctx!($req, $state, $session, $active, Permission::View)
-    };
-    ($req:expr, $state:expr, $session:expr, $active:expr, $perm:expr) => {
-        match context(&$req, &$state, &$session, $active, $perm).await {
-            Ok((scope, chrome, _)) => (scope, chrome),
-            Err(r) => return r,
-        }
-    };
-}
-
-fn render(t: &impl Template) -> HttpResponse {
+pub(crate) fn render(t: &impl Template) -> HttpResponse {
     match t.render() {
         Ok(html) => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")

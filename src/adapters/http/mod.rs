@@ -1,10 +1,14 @@
 //! The HTTP adapter: actix-web application, routes and server-rendered pages.
 
+#[macro_use]
+mod support;
+
 pub mod access;
 pub mod admin;
 pub mod errors;
 pub mod landings;
 pub mod svg;
+pub mod tracking;
 pub mod views;
 
 use std::sync::Arc;
@@ -23,6 +27,7 @@ use crate::adapters::persistence::{
     PgPool,
     diesel_import::DieselImportUnitOfWork,
     diesel_landing_queries::DieselLandingQueries,
+    diesel_tracking_queries::DieselTrackingQueries,
     diesel_users::{DieselAuditLog, DieselJurisdictionDirectory, DieselUserRepository},
     ping,
 };
@@ -36,6 +41,7 @@ use crate::application::access::{
 };
 use crate::application::landings::ports::{LandingQueries, ProjectionUnitOfWork, ReviewUnitOfWork};
 use crate::application::landings::review_landing::project_read_models;
+use crate::application::tracking::ports::TrackingQueries;
 use crate::domain::access::PasswordHasher;
 
 /// What every handler can reach.
@@ -60,6 +66,8 @@ pub struct AppState {
     pub landings: Arc<dyn LandingQueries>,
     /// The transaction of a review (application role, under the reviewer's scope).
     pub reviews: Arc<dyn ReviewUnitOfWork>,
+    /// Tracking and spatial-catch queries.
+    pub tracking: Arc<dyn TrackingQueries>,
     /// The read-model projector: rebuilds the summaries with the owner's rights (it reads
     /// every jurisdiction's landings and never serves a user's query).
     pub projector: Arc<dyn ProjectionUnitOfWork>,
@@ -85,6 +93,7 @@ impl AppState {
             landings: Arc::new(DieselLandingQueries::new(pool.clone())),
             reviews: Arc::new(DieselImportUnitOfWork::new(pool.clone())),
             projector: Arc::new(DieselImportUnitOfWork::new(owner)),
+            tracking: Arc::new(DieselTrackingQueries::new(pool.clone())),
             pool,
             synthetic,
         })
@@ -237,6 +246,7 @@ pub fn run(
             .configure(access::routes)
             .configure(admin::routes)
             .configure(landings::routes)
+            .configure(tracking::routes)
             .service(Files::new("/static", static_dir))
             .default_service(web::to(errors::not_found))
     })

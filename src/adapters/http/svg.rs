@@ -203,6 +203,162 @@ pub fn choropleth(shapes: &[MapShape]) -> String {
     s
 }
 
+/// A named outline: name, polygons → rings → (lon, lat) in degrees.
+pub type Outline = (String, Vec<Vec<Vec<(f64, f64)>>>);
+
+/// An equirectangular projection of a (lon, lat) box onto a 720-unit-wide drawing, scaled
+/// by cos(mid-latitude), north up.
+struct Projection {
+    x0: f64,
+    y1: f64,
+    k: f64,
+    scale: f64,
+    w: f64,
+    h: f64,
+}
+
+impl Projection {
+    /// The projection of the box around `points` (lon, lat), with a margin in degrees.
+    fn around(points: impl Iterator<Item = (f64, f64)>, margin: f64) -> Option<Projection> {
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for (x, y) in points {
+            x0 = x0.min(x);
+            x1 = x1.max(x);
+            y0 = y0.min(y);
+            y1 = y1.max(y);
+        }
+        if x0 > x1 {
+            return None;
+        }
+        let (x0, x1, y0, y1) = (x0 - margin, x1 + margin, y0 - margin, y1 + margin);
+        let k = ((y0 + y1) / 2.0).to_radians().cos();
+        let w = 720.0;
+        let scale = w / ((x1 - x0) * k).max(1e-9);
+        Some(Projection {
+            x0,
+            y1,
+            k,
+            scale,
+            w,
+            h: (y1 - y0) * scale + 2.0,
+        })
+    }
+
+    fn xy(&self, lon: f64, lat: f64) -> (f64, f64) {
+        (
+            (lon - self.x0) * self.k * self.scale,
+            (self.y1 - lat) * self.scale + 1.0,
+        )
+    }
+
+    fn outline(&self, s: &mut String, outlines: &[Outline]) {
+        for (name, polygons) in outlines {
+            let mut d = String::new();
+            for ring in polygons.iter().flatten() {
+                for (i, &(x, y)) in ring.iter().enumerate() {
+                    let (px, py) = self.xy(x, y);
+                    let _ = write!(d, "{}{px:.1},{py:.1}", if i == 0 { "M" } else { "L" });
+                }
+                d.push('Z');
+            }
+            let _ = write!(
+                s,
+                r##"<path d="{d}" fill="#f4f1ea" stroke="#777" stroke-width="0.6" fill-rule="evenodd"><title>{}</title></path>"##,
+                esc(name)
+            );
+        }
+    }
+}
+
+/// A cell of the effort map: row = ⌊lat × 10⌋, col = ⌊lon × 10⌋, the value that shades it,
+/// and its tooltip.
+pub type MapCell = (i32, i32, f64, String);
+
+/// Map of 0.1° grid `cells` shaded by value (darker = more, square-root scale) over the
+/// municipality `outlines` (name, polygons of (lon, lat) rings). Works offline: no tiles.
+pub fn effort_map(title: &str, outlines: &[Outline], cells: &[MapCell]) -> String {
+    let corners = cells.iter().flat_map(|&(r, c, _, _)| {
+        let (lat, lon) = (f64::from(r) / 10.0, f64::from(c) / 10.0);
+        [(lon, lat), (lon + 0.1, lat + 0.1)]
+    });
+    let pts = outlines
+        .iter()
+        .flat_map(|o| o.1.iter().flatten().flatten().copied())
+        .chain(corners);
+    let Some(p) = Projection::around(pts, 0.05) else {
+        return String::new();
+    };
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {:.0} {:.0}" role="img" aria-labelledby="effort-title" class="map"><title id="effort-title">{}</title>"#,
+        p.w,
+        p.h,
+        esc(title)
+    );
+    p.outline(&mut s, outlines);
+    let max = cells.iter().map(|c| c.2).fold(0.0, f64::max);
+    for (r, c, v, label) in cells {
+        let (lat, lon) = (f64::from(*r) / 10.0, f64::from(*c) / 10.0);
+        let (x, y) = p.xy(lon, lat + 0.1);
+        let (x2, y2) = p.xy(lon + 0.1, lat);
+        let t = if max > 0.0 { (v / max).sqrt() } else { 0.0 };
+        let (red, green, blue) = (
+            (253.0 - 120.0 * t) as u8,
+            (219.0 - 190.0 * t) as u8,
+            (199.0 - 160.0 * t) as u8,
+        );
+        let _ = write!(
+            s,
+            r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="#{red:02x}{green:02x}{blue:02x}" fill-opacity="0.85" stroke="#fff" stroke-width="0.3"><title>{}</title></rect>"##,
+            x2 - x,
+            y2 - y,
+            esc(label)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Map of one track: its `points` (lat, lon) joined in order over the `outlines`, the start
+/// marked green and the end red.
+pub fn track_map(title: &str, outlines: &[Outline], points: &[(f64, f64)]) -> String {
+    let Some(p) = Projection::around(points.iter().map(|&(lat, lon)| (lon, lat)), 0.08) else {
+        return String::new();
+    };
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {:.0} {:.0}" role="img" aria-labelledby="track-title" class="map"><title id="track-title">{}</title>"#,
+        p.w,
+        p.h,
+        esc(title)
+    );
+    p.outline(&mut s, outlines);
+    let mut d = String::new();
+    for (i, &(lat, lon)) in points.iter().enumerate() {
+        let (x, y) = p.xy(lon, lat);
+        let _ = write!(d, "{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" });
+    }
+    let _ = write!(
+        s,
+        r##"<path d="{d}" fill="none" stroke="#1f5fa8" stroke-width="1.6"/>"##
+    );
+    for (i, &(lat, lon)) in points.iter().enumerate() {
+        let (x, y) = p.xy(lon, lat);
+        let fill = if i == 0 {
+            "#2e8b57"
+        } else if i + 1 == points.len() {
+            "#c0392b"
+        } else {
+            "#1f5fa8"
+        };
+        let _ = write!(
+            s,
+            r##"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="{fill}"><title>{} {lat:.4}, {lon:.4}</title></circle>"##,
+            i + 1
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
 fn trim(v: f64) -> String {
     if v >= 100.0 || v == v.trunc() {
         format!("{v:.0}")
@@ -243,6 +399,36 @@ mod tests {
         assert_eq!(m.matches("<path").count(), 2);
         assert!(m.contains("#eeeeee"));
         assert!(choropleth(&[]).is_empty());
+    }
+
+    #[test]
+    fn the_effort_map_draws_one_square_per_cell_and_escapes_labels() {
+        let outline = vec![(
+            "A".to_string(),
+            vec![vec![vec![
+                (125.0, -8.0),
+                (126.0, -8.0),
+                (126.0, -9.0),
+                (125.0, -8.0),
+            ]]],
+        )];
+        let m = effort_map(
+            "Trips",
+            &outline,
+            &[
+                (-83, 1255, 10.0, "<b>".into()),
+                (-84, 1256, 1.0, "x".into()),
+            ],
+        );
+        assert_eq!(m.matches("<rect").count(), 2);
+        assert!(m.contains("&lt;b&gt;") && !m.contains("<b>"));
+        let t = track_map(
+            "Trip",
+            &outline,
+            &[(-8.5, 125.5), (-8.6, 125.6), (-8.7, 125.5)],
+        );
+        assert_eq!(t.matches("<circle").count(), 3);
+        assert!(track_map("Trip", &outline, &[]).is_empty());
     }
 
     #[test]

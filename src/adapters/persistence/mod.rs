@@ -5,6 +5,7 @@ pub mod diesel_import;
 pub mod diesel_landing_queries;
 pub mod diesel_spatial_catch;
 pub mod diesel_tracking;
+pub mod diesel_tracking_queries;
 pub mod diesel_users;
 pub mod schema;
 

@@ -148,3 +148,313 @@ pub trait TrackingImportUnitOfWork {
         work: &mut dyn FnMut(&mut dyn TrackingImportTransaction) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
 }
+
+/// Filters of the effort grid: months (inclusive), gear code, municipality name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GridFilter {
+    /// First month.
+    pub from: Option<chrono::NaiveDate>,
+    /// Last month (its first day).
+    pub to: Option<chrono::NaiveDate>,
+    /// Gear code (the matched landing's, or imputed).
+    pub gear: Option<i16>,
+    /// Municipality of the trips' landing site.
+    pub municipality: Option<String>,
+}
+
+/// One 0.1° cell of the effort grid, summed over the filter's months, gears and boats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellTotal {
+    /// ⌊latitude × 10⌋.
+    pub row: i32,
+    /// ⌊longitude × 10⌋.
+    pub col: i32,
+    /// Tracked trips that visited the cell (a trip counts once per cell it visits).
+    pub trips: i64,
+    /// Of which matched to a surveyed landing.
+    pub matched_trips: i64,
+    /// Catch of matched trips attributed to the cell, kg.
+    pub catch_kg: f64,
+    /// Effort of matched trips attributed to the cell, fisher-hours.
+    pub effort_fisher_hours: f64,
+}
+
+impl CellTotal {
+    /// CPUE of the cell: Σ catch ÷ Σ effort (kg per fisher-hour), `None` without effort.
+    pub fn cpue(&self) -> Option<f64> {
+        (self.effort_fisher_hours > 0.0).then(|| self.catch_kg / self.effort_fisher_hours)
+    }
+}
+
+/// A row of the effort grid product (`/tracking/grid.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellRow {
+    /// Month (first day).
+    pub month: chrono::NaiveDate,
+    /// Municipality of the trips' landing site.
+    pub municipality: Option<String>,
+    /// ⌊latitude × 10⌋.
+    pub row: i32,
+    /// ⌊longitude × 10⌋.
+    pub col: i32,
+    /// Gear code.
+    pub gear_code: Option<i16>,
+    /// Boat type code.
+    pub boat_code: Option<i16>,
+    /// Trips.
+    pub trips: i32,
+    /// Matched trips.
+    pub matched_trips: i32,
+    /// Trips whose gear was imputed.
+    pub imputed_gear_trips: i32,
+    /// Catch, kg.
+    pub catch_kg: f64,
+    /// Effort, fisher-hours.
+    pub effort_fisher_hours: f64,
+    /// CPUE, kg per fisher-hour.
+    pub cpue: Option<f64>,
+}
+
+/// Match rate of one month and municipality.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchRateRow {
+    /// Month (first day).
+    pub month: chrono::NaiveDate,
+    /// Municipality.
+    pub municipality: Option<String>,
+    /// Landings that report a tracker.
+    pub landings_with_tracker: i32,
+    /// Of which matched.
+    pub landings_matched: i32,
+    /// Tracked trips.
+    pub trips: i32,
+    /// Of which matched.
+    pub trips_matched: i32,
+}
+
+/// The figures of the latest rebuild of the spatial-catch models (national aggregates).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchingRun {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Landings and trips read.
+    pub landings: i32,
+    /// Trips read.
+    pub trips: i32,
+    /// Matches made.
+    pub matches: i32,
+    /// Links the source made.
+    pub reference_links: i32,
+    /// Matches that are also source links.
+    pub true_positives: i32,
+    /// Precision against the source's links.
+    pub precision: Option<f64>,
+    /// Recall against the source's links.
+    pub recall: Option<f64>,
+    /// Matched trips used as donors.
+    pub donors: i32,
+    /// Leave-one-out accuracy of imputed gear.
+    pub gear_accuracy: Option<f64>,
+    /// Leave-one-out accuracy of imputed habitat.
+    pub habitat_accuracy: Option<f64>,
+    /// Trips imputed.
+    pub imputed: i32,
+}
+
+/// A position of a trip: time (PDS points; none for sampled PeskAAS positions), latitude,
+/// longitude (degrees), speed (m/s).
+pub type TrackPoint = (Option<DateTime<Utc>>, f64, f64, Option<f64>);
+
+/// One tracked trip as its page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TripDetail {
+    /// tasi's id.
+    pub id: Uuid,
+    /// Source key.
+    pub source: String,
+    /// The source's trip id.
+    pub source_trip_id: String,
+    /// Vessel.
+    pub vessel_id: Option<String>,
+    /// Tracker.
+    pub imei: Option<String>,
+    /// Landing date.
+    pub date: chrono::NaiveDate,
+    /// Start (UTC), when known.
+    pub started_at: Option<DateTime<Utc>>,
+    /// End (UTC), when known.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Duration, hours.
+    pub duration_hours: Option<f64>,
+    /// Distance, metres.
+    pub distance_m: Option<f64>,
+    /// Site path.
+    pub site_path: String,
+    /// Gear code as the source gives it.
+    pub gear_code: Option<i16>,
+    /// Habitat code as the source gives it.
+    pub habitat_code: Option<i16>,
+    /// Boat type code.
+    pub boat_code: Option<i16>,
+    /// No error flag.
+    pub is_valid: bool,
+    /// Flags: (code, severity, reason).
+    pub flags: Vec<(String, String, String)>,
+    /// The positions: PDS points when loaded, else the sampled ones.
+    pub positions: Vec<TrackPoint>,
+    /// The surveyed landing matched to it: (id, source id).
+    pub matched_landing: Option<(Uuid, i64)>,
+    /// Gear and habitat imputed from a donor, when the trip is unmatched.
+    pub imputation: Option<ImputedView>,
+}
+
+/// Gear and habitat of an unmatched trip imputed from its nearest matched trip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImputedView {
+    /// Imputed gear code.
+    pub gear_code: Option<i16>,
+    /// Imputed habitat code.
+    pub habitat_code: Option<i16>,
+    /// Source id of the donor trip's surveyed landing.
+    pub donor_landing_source_id: i64,
+    /// Distance to the donor (PeskAAS: Euclidean over the 20 coordinates, degrees).
+    pub distance: f64,
+    /// Farther than PeskAAS's 0.2: not used.
+    pub too_far: bool,
+}
+
+/// Activity of a vessel in one month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VesselMonth {
+    /// Month (first day).
+    pub month: chrono::NaiveDate,
+    /// Tracked trips.
+    pub trips: i64,
+    /// Of which valid (no error flag).
+    pub valid_trips: i64,
+    /// Of which matched to a surveyed landing.
+    pub matched_trips: i64,
+    /// Distinct days with a trip.
+    pub active_days: i64,
+}
+
+/// A vessel as its page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VesselDetail {
+    /// Boat id.
+    pub id: String,
+    /// Name, when the source gives one.
+    pub name: Option<String>,
+    /// Boat type code.
+    pub boat_code: Option<i16>,
+    /// Home landing site code.
+    pub home_site_code: Option<String>,
+    /// Home site path.
+    pub site_path: String,
+    /// Trackers: (IMEI, first day, last day).
+    pub devices: Vec<(String, chrono::NaiveDate, Option<chrono::NaiveDate>)>,
+    /// Activity by month.
+    pub months: Vec<VesselMonth>,
+}
+
+/// Trips per vessel per month (`/tracking/activity.csv`): the activity the Peskas estimate
+/// of the boat activity coefficient needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VesselActivityRow {
+    /// Vessel.
+    pub vessel_id: String,
+    /// Boat type code.
+    pub boat_code: Option<i16>,
+    /// Home site path.
+    pub site_path: String,
+    /// Month.
+    pub month: chrono::NaiveDate,
+    /// Valid tracked trips.
+    pub trips: i64,
+    /// Distinct days with a valid trip.
+    pub active_days: i64,
+}
+
+/// Read side of the tracking and spatial-catch products; every query is limited to the
+/// caller's scope.
+pub trait TrackingQueries: Send + Sync {
+    /// The effort grid summed over `filter`.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn grid(
+        &self,
+        scope: &crate::domain::shared::AccessScope,
+        filter: &GridFilter,
+    ) -> Result<Vec<CellTotal>, StoreError>;
+
+    /// The effort grid product rows under `filter`.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn grid_rows(
+        &self,
+        scope: &crate::domain::shared::AccessScope,
+        filter: &GridFilter,
+    ) -> Result<Vec<CellRow>, StoreError>;
+
+    /// Match rates by month and municipality.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn match_rates(
+        &self,
+        scope: &crate::domain::shared::AccessScope,
+    ) -> Result<Vec<MatchRateRow>, StoreError>;
+
+    /// The latest rebuild's national figures.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn latest_run(&self) -> Result<Option<MatchingRun>, StoreError>;
+
+    /// Matches as source ids: (surveyed landing id, tracked trip id).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn matches(
+        &self,
+        scope: &crate::domain::shared::AccessScope,
+    ) -> Result<Vec<(i64, i64)>, StoreError>;
+
+    /// One trip, when in scope.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn trip(
+        &self,
+        scope: &crate::domain::shared::AccessScope,
+        id: Uuid,
+    ) -> Result<Option<TripDetail>, StoreError>;
+
+    /// One vessel, when in scope.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn vessel(
+        &self,
+        scope: &crate::domain::shared::AccessScope,
+        id: &str,
+    ) -> Result<Option<VesselDetail>, StoreError>;
+
+    /// Trips per vessel per month.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn vessel_activity(
+        &self,
+        scope: &crate::domain::shared::AccessScope,
+    ) -> Result<Vec<VesselActivityRow>, StoreError>;
+
+    /// Whether a trip (`kind` = `trip`, id) or vessel (`vessel`, id) exists in any scope
+    /// (only to audit a refused request).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn exists_anywhere(&self, kind: &str, id: &str) -> Result<bool, StoreError>;
+}
