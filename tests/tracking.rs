@@ -136,3 +136,216 @@ fn bad_tracked_trip_rows_are_rejected_with_line_and_column() {
     assert!(e.contains("tracked_trips.csv") && e.contains("lat1"), "{e}");
     assert_eq!(db.count("SELECT count(*) AS n FROM tracking.imports"), 1);
 }
+
+const PW: &str = "reef fish at dawn over Atauro";
+
+fn path(p: &str) -> tasi::domain::shared::JurisdictionPath {
+    tasi::domain::shared::JurisdictionPath::parse(p).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The real data imported (landings and tracks) and the spatial-catch models built.
+fn prepared() -> TestDb {
+    use tasi::adapters::persistence::diesel_spatial_catch::DieselSpatialCatch;
+    use tasi::application::spatial_catch::refresh::refresh_spatial_catch;
+    let db = TestDb::new();
+    let dir = peskaas_dir();
+    import_all(&db, &dir);
+    import_peskaas_tracks(&db.pool, &dir, "test").unwrap_or_else(|e| panic!("{e}"));
+    refresh_spatial_catch(&DieselSpatialCatch::new(db.pool.clone()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    db
+}
+
+fn user(db: &TestDb, email: &str, role: tasi::domain::access::Role, at: &str) {
+    common::add_user_as(
+        db,
+        email,
+        PW,
+        &tasi::application::access::NewGrants::On(role, path(at)),
+    );
+}
+
+fn text_of(db: &TestDb, sql: &str) -> String {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct T {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        t: String,
+    }
+    let mut c = db.pool.get().unwrap_or_else(|e| panic!("{e}"));
+    diesel::sql_query(sql)
+        .get_result::<T>(&mut c)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .t
+}
+
+#[actix_web::test]
+async fn the_tracking_map_pages_and_products_work_on_the_peskaas_data() {
+    use tasi::domain::access::Role;
+    let db = prepared();
+    // Matching on the real data, and its agreement with the source's 968 links.
+    let matches = db.count("SELECT count(*) AS n FROM spatial_catch.matches");
+    assert_eq!(matches, 1_220);
+    let agreeing = db.count(
+        "SELECT count(*) AS n FROM spatial_catch.matches m JOIN tracking.tracked_trips t
+         ON t.id = m.trip_id WHERE t.source_landing_id = m.landing_source_id",
+    );
+    assert_eq!(agreeing, 933);
+    assert_eq!(
+        db.count("SELECT (recall * 1000)::int8 AS n FROM spatial_catch.runs"),
+        970
+    );
+    user(&db, "analyst@x.tl", Role::Analyst, "Timor-Leste");
+    user(&db, "viewer@x.tl", Role::Viewer, "Timor-Leste");
+    let base = common::spawn_app(&db);
+    let c = common::client();
+    common::log_in_as(&c, &base, "analyst@x.tl", PW).await;
+
+    let (status, html) = common::get(&c, &format!("{base}/tracking")).await;
+    assert_eq!(status, 200);
+    let cells = db
+        .count("SELECT count(DISTINCT (cell_row, cell_col)) AS n FROM spatial_catch.effort_cells");
+    assert!(cells > 50, "{cells} cells");
+    assert_eq!(html.matches("<rect").count() as i64, cells);
+    assert!(html.contains("<svg") && html.contains("Atauro"));
+    assert!(
+        html.contains("recall 97.0%"),
+        "the page shows the agreement"
+    );
+    // Filters: one gear, a range of months.
+    let (status, html) = common::get(
+        &c,
+        &format!("{base}/tracking?gear=1&from=2019-01&to=2019-06&municipality=Atauro"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let filtered = db.count(
+        "SELECT count(DISTINCT (cell_row, cell_col)) AS n FROM spatial_catch.effort_cells
+         WHERE gear_code = 1 AND month BETWEEN '2019-01-01' AND '2019-06-01'
+           AND municipality = 'Atauro'",
+    );
+    assert!(filtered > 0 && filtered < cells);
+    assert_eq!(html.matches("<rect").count() as i64, filtered);
+    let (status, _) = common::get(&c, &format!("{base}/tracking?from=2019-13")).await;
+    assert_eq!(status, 400);
+
+    // The matches product: header and rows as the source names them.
+    let (status, csv) = common::get(&c, &format!("{base}/tracking/matches.csv")).await;
+    assert_eq!(status, 200);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.first(), Some(&"trip_id,PDS_trip"));
+    assert_eq!(lines.len() as i64, matches + 1);
+    let (status, grid) = common::get(&c, &format!("{base}/tracking/grid.csv?gear=1")).await;
+    assert_eq!(status, 200);
+    assert!(grid.starts_with("month,municipality,lat_south,lon_west,gear_code,"));
+    assert!(
+        grid.lines()
+            .skip(1)
+            .all(|l| l.split(',').nth(4) == Some("1"))
+    );
+    let (status, activity) = common::get(&c, &format!("{base}/tracking/activity.csv")).await;
+    assert_eq!(status, 200);
+    let valid_trips: i64 = activity
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(4)?.parse::<i64>().ok())
+        .sum();
+    assert_eq!(valid_trips, 30_193 - 42);
+
+    // One matched trip, drawn with its ten positions and linked to its landing.
+    let trip = text_of(
+        &db,
+        "SELECT trip_id::text AS t FROM spatial_catch.matches LIMIT 1",
+    );
+    let landing = text_of(
+        &db,
+        &format!(
+            "SELECT landing_id::text AS t FROM spatial_catch.matches WHERE trip_id = '{trip}'"
+        ),
+    );
+    let (status, page) = common::get(&c, &format!("{base}/tracking/trips/{trip}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(page.matches("<circle").count(), 10);
+    assert!(page.contains(&format!("/landings/{landing}")));
+    let vessel = text_of(
+        &db,
+        &format!("SELECT vessel_id AS t FROM tracking.tracked_trips WHERE id = '{trip}'"),
+    );
+    let (status, page) = common::get(&c, &format!("{base}/tracking/vessels/{vessel}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Activity by month"));
+
+    // Exports need the analyst's permission.
+    let v = common::client();
+    common::log_in_as(&v, &base, "viewer@x.tl", PW).await;
+    let (status, _) = common::get(&v, &format!("{base}/tracking/matches.csv")).await;
+    assert_eq!(status, 403);
+    let (status, _) = common::get(&v, &format!("{base}/tracking")).await;
+    assert_eq!(status, 200);
+}
+
+#[actix_web::test]
+async fn an_atauro_analyst_sees_atauro_tracks_and_nothing_else() {
+    use tasi::domain::access::Role;
+    let db = prepared();
+    user(&db, "atauro@x.tl", Role::Analyst, "Timor-Leste/Atauro");
+    let base = common::spawn_app(&db);
+    let c = common::client();
+    common::log_in_as(&c, &base, "atauro@x.tl", PW).await;
+
+    let atauro_matches = db.count(
+        "SELECT count(*) AS n FROM spatial_catch.matches
+         WHERE site_path LIKE 'Timor-Leste/Atauro/%'",
+    );
+    assert!(atauro_matches > 0);
+    let (status, csv) = common::get(&c, &format!("{base}/tracking/matches.csv")).await;
+    assert_eq!(status, 200);
+    assert_eq!(csv.lines().count() as i64, atauro_matches + 1);
+    let (_, grid) = common::get(&c, &format!("{base}/tracking/grid.csv")).await;
+    assert!(grid.lines().count() > 1);
+    assert!(
+        grid.lines()
+            .skip(1)
+            .all(|l| l.split(',').nth(1) == Some("Atauro"))
+    );
+    let (_, grid) = common::get(&c, &format!("{base}/tracking/grid.csv?municipality=Baucau")).await;
+    assert_eq!(grid.lines().count(), 1, "Baucau's cells by query parameter");
+    let (_, activity) = common::get(&c, &format!("{base}/tracking/activity.csv")).await;
+    assert!(activity.lines().skip(1).all(|l| {
+        l.split(',')
+            .nth(2)
+            .is_some_and(|s| s.starts_with("Timor-Leste/Atauro/"))
+    }));
+    let (_, page) = common::get(&c, &format!("{base}/tracking")).await;
+    assert!(!page.contains("Timor-Leste/Baucau"));
+
+    // A Baucau trip and vessel by id: 404, and the attempt is audited.
+    let baucau_trip = text_of(
+        &db,
+        "SELECT id::text AS t FROM tracking.tracked_trips
+         WHERE site_path LIKE 'Timor-Leste/Baucau/%' LIMIT 1",
+    );
+    let (status, _) = common::get(&c, &format!("{base}/tracking/trips/{baucau_trip}")).await;
+    assert_eq!(status, 404);
+    let baucau_vessel = text_of(
+        &db,
+        "SELECT id AS t FROM tracking.vessels WHERE site_path LIKE 'Timor-Leste/Baucau/%' LIMIT 1",
+    );
+    let (status, _) = common::get(&c, &format!("{base}/tracking/vessels/{baucau_vessel}")).await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        db.count(
+            "SELECT count(*) AS n FROM access.audit_log
+             WHERE action = 'authorisation.denied' AND actor = 'atauro@x.tl'
+               AND (details ? 'trip' OR details ? 'vessel')"
+        ),
+        2
+    );
+    let atauro_trip = text_of(
+        &db,
+        "SELECT id::text AS t FROM tracking.tracked_trips
+         WHERE site_path LIKE 'Timor-Leste/Atauro/%' LIMIT 1",
+    );
+    let (status, _) = common::get(&c, &format!("{base}/tracking/trips/{atauro_trip}")).await;
+    assert_eq!(status, 200);
+}
