@@ -10,7 +10,7 @@ use tasi::adapters::config::Config;
 use tasi::adapters::http::{self, AppState};
 use tasi::adapters::importers::peskaas::SOURCE as PESKAAS;
 use tasi::adapters::importers::{
-    run::{import_peskaas_dir, import_peskaas_tracks},
+    run::{TrackImportError, import_pds_trips, import_peskaas_dir, import_peskaas_tracks},
     synthetic, tracked_trips,
 };
 use tasi::adapters::persistence::diesel_spatial_catch::DieselSpatialCatch;
@@ -26,6 +26,7 @@ use tasi::application::access::{
 };
 use tasi::application::landings::import_landings::ImportReport;
 use tasi::application::spatial_catch::refresh::refresh_spatial_catch;
+use tasi::application::tracking::import_trips::TripImportReport;
 use tasi::domain::access::{Email, Role, User};
 use tasi::domain::shared::JurisdictionPath;
 
@@ -68,6 +69,11 @@ enum ImportSource {
     Peskaas {
         /// The directory holding the files.
         dir: PathBuf,
+    },
+    /// A Pelagic Data Systems trips export (CSV: Trip, Started, Ended, Boat, …, IMEI).
+    PdsTrips {
+        /// The CSV file.
+        file: PathBuf,
     },
 }
 
@@ -158,8 +164,25 @@ fn import(pool: &persistence::PgPool, dir: &Path, source: &str, by: &str) -> any
 
 /// Imports the PeskAAS tracked trips of `dir`, prints and audits the outcome.
 fn import_tracks(pool: &persistence::PgPool, dir: &Path, by: &str) -> anyhow::Result<()> {
+    report_tracks(
+        pool,
+        &dir.join(tracked_trips::FILE),
+        "peskaas tracked trips",
+        by,
+        import_peskaas_tracks(pool, dir, by),
+    )
+}
+
+/// Prints and audits the outcome of a tracks import, then rebuilds the spatial-catch models.
+fn report_tracks(
+    pool: &persistence::PgPool,
+    location: &Path,
+    source: &str,
+    by: &str,
+    outcome: Result<TripImportReport, TrackImportError>,
+) -> anyhow::Result<()> {
     let audit = DieselAuditLog::new(pool.clone());
-    match import_peskaas_tracks(pool, dir, by) {
+    match outcome {
         Ok(r) => {
             let c = &r.counts;
             let line = format!(
@@ -169,8 +192,8 @@ fn import_tracks(pool: &persistence::PgPool, dir: &Path, by: &str) -> anyhow::Re
             println!("{}: {line} ({} flagged invalid)", c.table, r.invalid);
             audit.record(
                 &AuditEvent::new(by, "import")
-                    .with("source", "peskaas tracked trips")
-                    .with("location", dir.display())
+                    .with("source", source)
+                    .with("location", location.display())
                     .with("import_id", r.import_id)
                     .with(&c.table, line),
             )?;
@@ -197,7 +220,7 @@ fn import_tracks(pool: &persistence::PgPool, dir: &Path, by: &str) -> anyhow::Re
         Err(e) => {
             audit.record(
                 &AuditEvent::new(by, "import.failed")
-                    .with("location", dir.join(tracked_trips::FILE).display())
+                    .with("location", location.display())
                     .with("error", &e),
             )?;
             Err(e.into())
@@ -296,6 +319,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             persistence::migrate(&config.database_url)?;
             let pool = persistence::connect(&config.database_url, 2)?;
             import(&pool, &dir, PESKAAS, "cli")?;
+        }
+        Command::Import {
+            source: ImportSource::PdsTrips { file },
+        } => {
+            persistence::migrate(&config.database_url)?;
+            let pool = persistence::connect(&config.database_url, 2)?;
+            let outcome = import_pds_trips(&pool, &file, "cli");
+            report_tracks(&pool, &file, "pds trips", "cli", outcome)?;
         }
         Command::Users {
             action:

@@ -81,3 +81,28 @@ pub fn import_peskaas_tracks(
         )?,
     )
 }
+
+/// Imports a Pelagic Data Systems trips export at `path`, as `started_by`.
+///
+/// # Errors
+/// [`TrackImportError`] for a file-level fault (before anything is written) or a database
+/// failure (rolled back).
+pub fn import_pds_trips(
+    pool: &PgPool,
+    path: &Path,
+    started_by: &str,
+) -> Result<crate::application::tracking::import_trips::TripImportReport, TrackImportError> {
+    let started_at = chrono::Utc::now();
+    let batch = super::pds_trips::read(path)?;
+    let uow =
+        crate::adapters::persistence::diesel_tracking::DieselTrackingImport::new(pool.clone());
+    Ok(
+        crate::application::tracking::import_trips::import_tracked_trips(
+            &uow,
+            &batch,
+            &crate::domain::tracking::TrackRules::default(),
+            started_by,
+            started_at,
+        )?,
+    )
+}

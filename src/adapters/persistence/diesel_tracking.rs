@@ -130,7 +130,7 @@ fn new_trip(import_id: Uuid, a: &AssessedTrip<'_>) -> Result<NewTrip, StoreError
         import_id,
         vessel_id: Some(trip.vessel().as_str().to_string()),
         imei: trip.imei().map(|i| i.as_str().to_string()),
-        trip_date: trip.times().date(),
+        trip_date: s.landing_date,
         started_at: trip.times().start(),
         ended_at: trip.times().end(),
         duration_hours: trip.duration_hours(),
@@ -186,7 +186,10 @@ impl TrackingImportTransaction for Tx<'_> {
     fn sites(&mut self) -> Result<(HashMap<String, SitePlace>, Option<String>), StoreError> {
         let rows: Vec<PathRow> = diesel::sql_query(
             "SELECT coalesce(source_code, name) AS code, path FROM geography.v1_jurisdictions
-             WHERE kind = 'landing_site'",
+             WHERE kind = 'landing_site'
+             UNION ALL
+             SELECT name AS code, path FROM geography.v1_jurisdictions
+             WHERE kind = 'landing_site' AND source_code IS NOT NULL AND source_code <> name",
         )
         .load(self.conn)
         .map_err(store_err)?;
@@ -233,18 +236,29 @@ impl TrackingImportTransaction for Tx<'_> {
             .collect::<Result<Vec<_>, _>>()?;
         // Vessels, devices and deployments first (deployments refer to both).
         // vessel → (boat type, trips per site code, a site path to fall back on)
-        type VesselSeen<'a> = (Option<i16>, BTreeMap<&'a str, usize>, &'a str);
+        type VesselSeen<'a> = (
+            Option<i16>,
+            BTreeMap<&'a str, usize>,
+            &'a str,
+            Option<&'a str>,
+        );
         let mut vessels: BTreeMap<&str, VesselSeen<'_>> = BTreeMap::new();
         let mut deployments: BTreeMap<(&str, &str), (NaiveDate, NaiveDate)> = BTreeMap::new();
+        let mut device_ids: BTreeMap<&str, &str> = BTreeMap::new();
         for (a, r) in trips.iter().zip(&rows) {
             let v = vessels.entry(a.source.trip.vessel().as_str()).or_insert((
                 None,
                 BTreeMap::new(),
                 a.site_path.as_str(),
+                None,
             ));
             v.0 = v.0.or(r.boat_code);
+            v.3 = v.3.or(a.source.vessel_name.as_deref());
             if let Some(code) = r.site_code.as_deref() {
                 *v.1.entry(code).or_default() += 1;
+            }
+            if let (Some(imei), Some(device)) = (r.imei.as_deref(), a.source.device_id.as_deref()) {
+                device_ids.insert(imei, device);
             }
             if let (Some(imei), Some(vessel)) = (r.imei.as_deref(), r.vessel_id.as_deref()) {
                 let d = deployments
@@ -263,13 +277,14 @@ impl TrackingImportTransaction for Tx<'_> {
                     .map(|c| (c, a.site_path.as_str()))
             })
             .collect();
-        for (id, (boat, sites, fallback)) in &vessels {
+        for (id, (boat, sites, fallback, name)) in &vessels {
             // Home site: where most of its trips start from.
             let home = sites.iter().max_by_key(|(_, n)| **n).map(|(c, _)| *c);
             let site_path = home.and_then(|c| paths.get(c).copied()).unwrap_or(fallback);
             diesel::insert_into(t::vessels::table)
                 .values((
                     t::vessels::id.eq(id),
+                    t::vessels::name.eq(name),
                     t::vessels::boat_code.eq(boat),
                     t::vessels::home_site_code.eq(home),
                     t::vessels::site_path.eq(site_path),
@@ -277,7 +292,14 @@ impl TrackingImportTransaction for Tx<'_> {
                 .on_conflict(t::vessels::id)
                 .do_update()
                 .set((
-                    t::vessels::boat_code.eq(boat),
+                    t::vessels::name.eq(diesel::dsl::sql::<diesel::sql_types::Nullable<Text>>(
+                        "coalesce(excluded.name, tracking.vessels.name)",
+                    )),
+                    t::vessels::boat_code.eq(diesel::dsl::sql::<
+                        diesel::sql_types::Nullable<diesel::sql_types::Int2>,
+                    >(
+                        "coalesce(excluded.boat_code, tracking.vessels.boat_code)",
+                    )),
                     t::vessels::home_site_code.eq(home),
                     t::vessels::site_path.eq(site_path),
                 ))
@@ -285,9 +307,19 @@ impl TrackingImportTransaction for Tx<'_> {
                 .map_err(store_err)?;
         }
         for ((imei, vessel), (from, to)) in &deployments {
+            let device_id = device_ids.get(imei).copied();
             diesel::insert_into(t::devices::table)
-                .values(t::devices::imei.eq(imei))
-                .on_conflict_do_nothing()
+                .values((
+                    t::devices::imei.eq(imei),
+                    t::devices::source_device_id.eq(device_id),
+                ))
+                .on_conflict(t::devices::imei)
+                .do_update()
+                .set(t::devices::source_device_id.eq(diesel::dsl::sql::<
+                    diesel::sql_types::Nullable<Text>,
+                >(
+                    "coalesce(excluded.source_device_id, tracking.devices.source_device_id)",
+                )))
                 .execute(self.conn)
                 .map_err(store_err)?;
             diesel::sql_query(

@@ -18,7 +18,13 @@ pub struct SourceTrip {
     pub line: u64,
     /// The trip.
     pub trip: TrackedTrip,
-    /// The landing site (station) code of the vessel's home site.
+    /// The landing date: the day the trip ended, in the site's time zone.
+    pub landing_date: chrono::NaiveDate,
+    /// The vessel's name, when the source gives one (PDS `Boat Name`).
+    pub vessel_name: Option<String>,
+    /// The tracker's id at the source (PDS `Device Id`).
+    pub device_id: Option<String>,
+    /// The landing site (station) code, or its name (PDS `Community`), of the trip.
     pub site_code: Option<String>,
     /// Boat type code (1 canoe, 2 motor boat, 3 shore).
     pub boat_code: Option<i16>,

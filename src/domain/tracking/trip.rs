@@ -141,6 +141,19 @@ impl TripTimes {
         }
     }
 
+    /// The landing date at a UTC offset: the day the trip ended there (the start's day while
+    /// it has no end), or the source's date as given. Peskas matches a tracked trip to the
+    /// surveyed landing of the day it ended (`merge_trips()` in WorldFishCenter
+    /// `peskas.timor.data.pipeline`, `R/merge-trips.R`).
+    pub fn landing_date(&self, offset: FixedOffset) -> NaiveDate {
+        match self {
+            TripTimes::Date(d) => *d,
+            TripTimes::Timed { start, end } => {
+                end.unwrap_or(*start).with_timezone(&offset).date_naive()
+            }
+        }
+    }
+
     /// Hours from start to end; `None` unless both are known.
     pub fn duration_hours(&self) -> Option<f64> {
         let (start, end) = (self.start()?, self.end()?);

@@ -1,0 +1,129 @@
+//! The Pelagic Data Systems trips importer, black-box through the `tasi` command, on files
+//! written here in the documented export format.
+
+mod common;
+
+use std::process::Command;
+
+use common::{Scratch, TestDb, peskaas_dir};
+use tasi::adapters::importers::peskaas::SOURCE;
+use tasi::adapters::importers::run::import_peskaas_dir;
+
+const HEADER: &str = "Trip,Started,Ended,Boat,Boat Name,Boat Gear,Community,Duration (Seconds),Range (Meters),Distance (Meters),IMEI,Device Id,Last Seen";
+
+fn tasi(db: &TestDb, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tasi"))
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn pds_trips_are_imported_assessed_and_placed_with_bad_rows_reported() {
+    let db = TestDb::new();
+    import_peskaas_dir(&db.pool, &peskaas_dir(), SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    let scratch = Scratch::new();
+    let file = scratch.0.join("pds-trips.csv");
+    let rows = [
+        // 2: a normal day trip at Station 6, ending after midnight in Dili (UTC+9).
+        "9001,2020-05-01 06:00:00,2020-05-01 16:30:00,B1,Maria,gillnet,Station 6,37800,5000,22000,863835026738521,77,2020-05-02",
+        // 3: a 97-hour trip (duration rule), written with an offset.
+        "9002,2020-05-03T06:00:00+09:00,2020-05-07T07:00:00+09:00,B1,Maria,gillnet,Station 6,349200,5000,30000,863835026738521,77,",
+        // 4: 12 minutes (too short) and 250 km (too far), at an unknown community.
+        "9003,2020-05-09 06:00:00,2020-05-09 06:12:00,B2,,handline,Nowhere Beach,720,100,250000,861508039395645,78,",
+        // 5: the end before the start.
+        "9004,2020-05-09 06:00:00,2020-05-09 05:00:00,B2,,handline,Station 6,3600,100,2000,861508039395645,78,",
+        // 6: a 14-digit IMEI.
+        "9005,2020-05-10 06:00:00,2020-05-10 09:00:00,B2,,handline,Station 6,10800,100,2000,86150803939564,78,",
+        // 7: a time that is not a time.
+        "9006,10/05/2020,2020-05-10 09:00:00,B2,,handline,Station 6,10800,100,2000,861508039395645,78,",
+        // 8: a negative distance.
+        "9007,2020-05-11 06:00:00,2020-05-11 09:00:00,B2,,handline,Station 6,10800,100,-5,861508039395645,78,",
+    ];
+    std::fs::write(&file, format!("{HEADER}\n{}\n", rows.join("\n")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let path = file.display().to_string();
+    let (ok, out, err) = tasi(&db, &["import", "pds-trips", &path]);
+    assert!(ok, "{out}\n{err}");
+    assert!(
+        out.contains("pds-trips.csv: 7 read, 3 imported, 0 unchanged, 4 rejected"),
+        "{out}"
+    );
+    for (line, column) in [
+        (5, "Ended"),
+        (6, "IMEI"),
+        (7, "Started"),
+        (8, "Distance (Meters)"),
+    ] {
+        assert_eq!(
+            db.count(&format!(
+                "SELECT count(*) AS n FROM tracking.rejected_rows
+                 WHERE file = 'pds-trips.csv' AND line = {line} AND column_name = '{column}'"
+            )),
+            1,
+            "line {line} {column}"
+        );
+    }
+    // Landing date in Asia/Dili: 16:30 UTC on 1 May is 01:30 on 2 May there.
+    assert_eq!(
+        db.count(
+            "SELECT count(*) AS n FROM tracking.tracked_trips
+             WHERE source = 'pds' AND source_trip_id = '9001' AND trip_date = '2020-05-02'
+               AND abs(duration_hours - 10.5) < 1e-9 AND distance_m = 22000
+               AND site_path LIKE 'Timor-Leste/%/Station 6' AND is_valid"
+        ),
+        1
+    );
+    let flagged = |id: &str, code: &str| {
+        db.count(&format!(
+            "SELECT count(*) AS n FROM tracking.tracked_trips, jsonb_array_elements(flags) f
+             WHERE source_trip_id = '{id}' AND f->>'code' = '{code}' AND NOT is_valid"
+        ))
+    };
+    assert_eq!(flagged("9002", "track.duration_too_long"), 1);
+    assert_eq!(flagged("9003", "track.duration_too_short"), 1);
+    assert_eq!(flagged("9003", "track.distance_too_long"), 1);
+    // An unknown community sits under the country.
+    assert_eq!(
+        db.count(
+            "SELECT count(*) AS n FROM tracking.tracked_trips
+             WHERE source_trip_id = '9003' AND site_path = 'Timor-Leste'"
+        ),
+        1
+    );
+    // The vessel, its name, the device and its deployment.
+    assert_eq!(
+        db.count("SELECT count(*) AS n FROM tracking.vessels WHERE id = 'B1' AND name = 'Maria'"),
+        1
+    );
+    assert_eq!(
+        db.count(
+            "SELECT count(*) AS n FROM tracking.deployments
+             WHERE imei = '863835026738521' AND vessel_id = 'B1'
+               AND from_date = '2020-05-02' AND to_date = '2020-05-07'"
+        ),
+        1
+    );
+    // Idempotent.
+    let (ok, out, _) = tasi(&db, &["import", "pds-trips", &path]);
+    assert!(
+        ok && out.contains("7 read, 0 imported, 3 unchanged, 4 rejected"),
+        "{out}"
+    );
+    // A missing column: nothing written, the file and column named.
+    std::fs::write(&file, "Trip,Started,Ended\n1,2020-01-01 00:00:00,\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (ok, _, err) = tasi(&db, &["import", "pds-trips", &path]);
+    assert!(
+        !ok && err.contains("pds-trips.csv") && err.contains("Boat"),
+        "{err}"
+    );
+    assert_eq!(db.count("SELECT count(*) AS n FROM tracking.imports"), 2);
+}
