@@ -34,13 +34,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/tracking/vessels/{id}", web::get().to(vessel_page));
 }
 
-/// Query of the map and the grid product: `from`/`to` months (`YYYY-MM`), `gear` code,
-/// `municipality` name.
+/// Query of the map and the grid product: `from`/`to` months (`YYYY-MM`), `gear` and
+/// `boat` type codes, `municipality` name.
 #[derive(Debug, Deserialize, Default)]
 pub struct GridQuery {
     from: Option<String>,
     to: Option<String>,
     gear: Option<String>,
+    boat: Option<String>,
     municipality: Option<String>,
 }
 
@@ -69,7 +70,22 @@ impl GridQuery {
                     .ok_or_else(|| format!("`{g}` is not a gear code (1–9)"))?,
             ),
         };
+        let boat = match self
+            .boat
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            None => None,
+            Some(b) => Some(
+                b.parse::<i16>()
+                    .ok()
+                    .filter(|c| (1..=3).contains(c))
+                    .ok_or_else(|| format!("`{b}` is not a boat type code (1–3)"))?,
+            ),
+        };
         Ok(GridFilter {
+            boat,
             from: month(&self.from)?,
             to: month(&self.to)?,
             gear,
@@ -116,6 +132,7 @@ pub struct TrackingPage {
     from: String,
     to: String,
     gears: Vec<Choice>,
+    boats: Vec<Choice>,
     municipalities: Vec<Choice>,
     cells: String,
     trips: String,
@@ -195,6 +212,7 @@ async fn tracking_page(
         ("from", q.from.clone().unwrap_or_default()),
         ("to", q.to.clone().unwrap_or_default()),
         ("gear", q.gear.clone().unwrap_or_default()),
+        ("boat", q.boat.clone().unwrap_or_default()),
         ("municipality", q.municipality.clone().unwrap_or_default()),
     ])
     .unwrap_or_default();
@@ -208,6 +226,14 @@ async fn tracking_page(
                 value: c.to_string(),
                 label: gear_name(Some(c)),
                 selected: filter.gear == Some(c),
+            })
+            .collect(),
+        boats: [(1, "canoe"), (2, "motor boat"), (3, "shore")]
+            .into_iter()
+            .map(|(c, label)| Choice {
+                value: c.to_string(),
+                label: label.to_string(),
+                selected: filter.boat == Some(c),
             })
             .collect(),
         municipalities: shapes

@@ -51,7 +51,8 @@ fn patterns(scope: &AccessScope) -> (Vec<String>, Vec<String>) {
 
 const GRID_WHERE: &str = "(jurisdiction_path = ANY($1) OR jurisdiction_path LIKE ANY($2))
      AND ($3::date IS NULL OR month >= $3) AND ($4::date IS NULL OR month <= $4)
-     AND ($5::int2 IS NULL OR gear_code = $5) AND ($6::text IS NULL OR municipality = $6)";
+     AND ($5::int2 IS NULL OR gear_code = $5) AND ($6::text IS NULL OR municipality = $6)
+     AND ($7::int2 IS NULL OR boat_code = $7)";
 
 #[derive(QueryableByName)]
 struct CellTotalRow {
@@ -114,6 +115,7 @@ impl TrackingQueries for DieselTrackingQueries {
         .bind::<Nullable<Date>, _>(f.to)
         .bind::<Nullable<Int2>, _>(f.gear)
         .bind::<Nullable<Text>, _>(f.municipality.as_deref())
+        .bind::<Nullable<Int2>, _>(f.boat)
         .load(&mut *c)
         .map_err(store_err)?;
         Ok(rows
@@ -144,6 +146,7 @@ impl TrackingQueries for DieselTrackingQueries {
         .bind::<Nullable<Date>, _>(f.to)
         .bind::<Nullable<Int2>, _>(f.gear)
         .bind::<Nullable<Text>, _>(f.municipality.as_deref())
+        .bind::<Nullable<Int2>, _>(f.boat)
         .load(&mut *c)
         .map_err(store_err)?;
         Ok(rows

@@ -155,7 +155,7 @@ pub trait TrackingImportUnitOfWork {
     ) -> Result<(), StoreError>;
 }
 
-/// Filters of the effort grid: months (inclusive), gear code, municipality name.
+/// Filters of the effort grid: months (inclusive), gear and boat type codes, municipality.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GridFilter {
     /// First month.
@@ -164,6 +164,8 @@ pub struct GridFilter {
     pub to: Option<chrono::NaiveDate>,
     /// Gear code (the matched landing's, or imputed).
     pub gear: Option<i16>,
+    /// Boat type code (1 canoe, 2 motor boat, 3 shore).
+    pub boat: Option<i16>,
     /// Municipality of the trips' landing site.
     pub municipality: Option<String>,
 }
