@@ -348,4 +348,18 @@ async fn an_atauro_analyst_sees_atauro_tracks_and_nothing_else() {
     );
     let (status, _) = common::get(&c, &format!("{base}/tracking/trips/{atauro_trip}")).await;
     assert_eq!(status, 200);
+
+    // A review asks (outbox) for the spatial-catch models to be rebuilt; the projector serves
+    // the request once.
+    use diesel::prelude::*;
+    use tasi::adapters::persistence::diesel_spatial_catch::DieselSpatialCatch;
+    use tasi::application::spatial_catch::refresh::refresh_if_requested;
+    let mut owner = db.pool.get().unwrap_or_else(|e| panic!("{e}"));
+    diesel::sql_query("INSERT INTO landings.outbox (topic) VALUES ('spatial_catch.rebuild')")
+        .execute(&mut owner)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let store = DieselSpatialCatch::new(db.pool.clone());
+    assert_eq!(refresh_if_requested(&store).ok(), Some(1));
+    assert_eq!(refresh_if_requested(&store).ok(), Some(0));
+    assert_eq!(db.count("SELECT count(*) AS n FROM spatial_catch.runs"), 2);
 }

@@ -27,6 +27,7 @@ use crate::adapters::persistence::{
     PgPool,
     diesel_import::DieselImportUnitOfWork,
     diesel_landing_queries::DieselLandingQueries,
+    diesel_spatial_catch::DieselSpatialCatch,
     diesel_tracking_queries::DieselTrackingQueries,
     diesel_users::{DieselAuditLog, DieselJurisdictionDirectory, DieselUserRepository},
     ping,
@@ -41,6 +42,7 @@ use crate::application::access::{
 };
 use crate::application::landings::ports::{LandingQueries, ProjectionUnitOfWork, ReviewUnitOfWork};
 use crate::application::landings::review_landing::project_read_models;
+use crate::application::spatial_catch::refresh::{SpatialCatchStore, refresh_if_requested};
 use crate::application::tracking::ports::TrackingQueries;
 use crate::domain::access::PasswordHasher;
 
@@ -66,6 +68,8 @@ pub struct AppState {
     pub landings: Arc<dyn LandingQueries>,
     /// The transaction of a review (application role, under the reviewer's scope).
     pub reviews: Arc<dyn ReviewUnitOfWork>,
+    /// The spatial-catch models' store (owner rights, for the projector only).
+    pub spatial: Arc<dyn SpatialCatchStore>,
     /// Tracking and spatial-catch queries.
     pub tracking: Arc<dyn TrackingQueries>,
     /// The read-model projector: rebuilds the summaries with the owner's rights (it reads
@@ -92,7 +96,8 @@ impl AppState {
             hasher: Arc::new(Argon2idHasher::new()?),
             landings: Arc::new(DieselLandingQueries::new(pool.clone())),
             reviews: Arc::new(DieselImportUnitOfWork::new(pool.clone())),
-            projector: Arc::new(DieselImportUnitOfWork::new(owner)),
+            projector: Arc::new(DieselImportUnitOfWork::new(owner.clone())),
+            spatial: Arc::new(DieselSpatialCatch::new(owner)),
             tracking: Arc::new(DieselTrackingQueries::new(pool.clone())),
             pool,
             synthetic,
@@ -171,14 +176,21 @@ pub const HSTS: &str = "max-age=31536000; includeSubDomains";
 /// not run (the review's own rebuild failed, or the server stopped in between).
 pub const PROJECTION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// Runs the read-model projector now and every [`PROJECTION_INTERVAL`].
-fn spawn_projector(projector: Arc<dyn ProjectionUnitOfWork>) {
+/// Runs the read-model projectors now and every [`PROJECTION_INTERVAL`]: the landings
+/// summaries (for requests a review's own rebuild left pending), then the spatial-catch
+/// models when a review asked for them.
+fn spawn_projector(projector: Arc<dyn ProjectionUnitOfWork>, spatial: Arc<dyn SpatialCatchStore>) {
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(PROJECTION_INTERVAL);
         loop {
             tick.tick().await;
-            let p = projector.clone();
-            match web::block(move || project_read_models(p.as_ref())).await {
+            let (p, s) = (projector.clone(), spatial.clone());
+            let outcome = web::block(move || {
+                project_read_models(p.as_ref())?;
+                refresh_if_requested(s.as_ref())
+            })
+            .await;
+            match outcome {
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => tracing::warn!(error = %e, "read-model projection failed"),
                 Err(e) => tracing::warn!(error = %e, "read-model projection did not run"),
@@ -197,7 +209,7 @@ pub fn run(
     transport: Transport,
 ) -> std::io::Result<Server> {
     let secure_cookies = transport.secure_cookies;
-    spawn_projector(state.projector.clone());
+    spawn_projector(state.projector.clone(), state.spatial.clone());
     let state = web::Data::new(state);
     let key = Key::generate();
     let store = PgSessionStore::new(state.pool.clone());

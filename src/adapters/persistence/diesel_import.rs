@@ -811,7 +811,8 @@ impl ReviewTransaction for DieselImportTx<'_> {
     fn request_read_model_rebuild(&mut self, landing_id: Uuid) -> Result<(), StoreError> {
         diesel::sql_query(
             "INSERT INTO landings.outbox (topic, payload)
-             VALUES ('read_models.rebuild', jsonb_build_object('landing_id', $1::text))",
+             SELECT topic, jsonb_build_object('landing_id', $1::text)
+             FROM unnest(ARRAY['read_models.rebuild', 'spatial_catch.rebuild']) AS topic",
         )
         .bind::<diesel::sql_types::Text, _>(landing_id.to_string())
         .execute(self.conn)

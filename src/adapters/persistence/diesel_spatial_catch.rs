@@ -75,6 +75,31 @@ struct TripRow {
 }
 
 impl SpatialCatchStore for DieselSpatialCatch {
+    fn pending_requests(&self) -> Result<Vec<i64>, StoreError> {
+        #[derive(QueryableByName)]
+        struct R {
+            #[diesel(sql_type = BigInt)]
+            id: i64,
+        }
+        let mut c = self.pool.get().map_err(store_err)?;
+        let rows: Vec<R> = diesel::sql_query(
+            "SELECT id FROM landings.outbox
+             WHERE processed_at IS NULL AND topic = 'spatial_catch.rebuild' ORDER BY id",
+        )
+        .load(&mut c)
+        .map_err(store_err)?;
+        Ok(rows.into_iter().map(|r| r.id).collect())
+    }
+
+    fn mark_done(&self, ids: &[i64]) -> Result<(), StoreError> {
+        let mut c = self.pool.get().map_err(store_err)?;
+        diesel::sql_query("UPDATE landings.outbox SET processed_at = now() WHERE id = ANY($1)")
+            .bind::<Array<BigInt>, _>(ids)
+            .execute(&mut c)
+            .map_err(store_err)?;
+        Ok(())
+    }
+
     fn landings(&self) -> Result<Vec<LandingView>, StoreError> {
         let mut c = self.pool.get().map_err(store_err)?;
         let rows: Vec<LandingRow> = diesel::sql_query(

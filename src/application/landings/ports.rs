@@ -474,7 +474,8 @@ pub trait ReviewTransaction {
         decision: &str,
     ) -> Result<(), StoreError>;
 
-    /// Asks, in the landings context's outbox, for the read models to be rebuilt. The
+    /// Asks, in the landings context's outbox, for the read models to be rebuilt (and for
+    /// the spatial-catch models, whose catch per cell comes from landings). The
     /// reviewer's scope may not cover every landing a national figure sums, so the rebuild
     /// is the projector's job ([`ProjectionUnitOfWork`]), after this transaction commits.
     ///

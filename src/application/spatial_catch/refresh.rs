@@ -65,7 +65,20 @@ pub struct SpatialCatchModels {
 }
 
 /// Reads and writes of the rebuild (owner rights: every jurisdiction).
-pub trait SpatialCatchStore {
+pub trait SpatialCatchStore: Send + Sync {
+    /// Pending requests for a rebuild (the landings outbox's `spatial_catch.rebuild`
+    /// events, written when a review changes a landing).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn pending_requests(&self) -> Result<Vec<i64>, StoreError>;
+
+    /// Marks the requests `ids` served.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn mark_done(&self, ids: &[i64]) -> Result<(), StoreError>;
+
     /// Every dated landing (landings context's `v1_landing_trackers`).
     ///
     /// # Errors
@@ -185,4 +198,19 @@ pub fn refresh_spatial_catch(
         "spatial-catch read models rebuilt"
     );
     Ok(models)
+}
+
+/// Rebuilds the spatial-catch models when a review asked for it since the last rebuild;
+/// returns how many requests it served (0: nothing to do).
+///
+/// # Errors
+/// [`StoreError`] when the database fails (the requests stay pending).
+pub fn refresh_if_requested(store: &dyn SpatialCatchStore) -> Result<usize, StoreError> {
+    let pending = store.pending_requests()?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    refresh_spatial_catch(store)?;
+    store.mark_done(&pending)?;
+    Ok(pending.len())
 }
