@@ -4,12 +4,14 @@
 
 mod access_scope;
 pub mod geo;
+mod imei;
 mod jurisdiction_path;
 mod period;
 mod quantities;
 
 pub use access_scope::AccessScope;
 pub use geo::{GeoError, GridCell, LatLon, MultiPolygon, Polygon, haversine_m};
+pub use imei::{IMEI_DIGITS, Imei, ImeiError};
 pub use jurisdiction_path::{JurisdictionPath, JurisdictionPathError};
 pub use period::{Period, PeriodError};
 pub use quantities::{Kilograms, QuantityError, Usd};

@@ -12,52 +12,13 @@
 //!   several) or unknown (alert 3, none) (WorldFishCenter/peskas.timor.data.pipeline,
 //!   `R/validate-imei.R`: `validate_this_imei()`, `get_deployed_imeis()`).
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
-/// Number of digits of a full IMEI (3GPP TS 23.003: 14 digits and a check digit).
-pub const IMEI_DIGITS: usize = 15;
+pub use crate::domain::shared::{IMEI_DIGITS, Imei, ImeiError};
 
 /// Fewest significant digits (leading zeros not counted) a written IMEI needs to be
 /// resolved: 5 (Peskas `validate_this_imei()`, alert 1 "IMEI is too short").
 pub const MIN_IMEI_DIGITS: usize = 5;
-
-/// The full IMEI of a tracker: exactly 15 ASCII digits.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Imei(String);
-
-/// Why a text is not a full IMEI.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a 15-digit IMEI")]
-pub struct ImeiError(pub String);
-
-impl Imei {
-    /// Parses a full IMEI: 15 ASCII digits, surrounding whitespace ignored.
-    ///
-    /// # Errors
-    /// [`ImeiError`] for anything else (a partial IMEI is not an [`Imei`]; see
-    /// [`DeployedDevices::resolve`]).
-    pub fn parse(text: &str) -> Result<Self, ImeiError> {
-        let t = text.trim();
-        if t.len() == IMEI_DIGITS && t.bytes().all(|b| b.is_ascii_digit()) {
-            Ok(Imei(t.to_string()))
-        } else {
-            Err(ImeiError(text.to_string()))
-        }
-    }
-
-    /// The 15 digits.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Imei {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// How a written IMEI was resolved to a device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -169,15 +130,16 @@ fn written_digits(written: Option<&str>) -> Result<Option<String>, ImeiResolutio
 /// is a binary search for a prefix: resolving costs O(log n) per landing, not a scan.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeployedDevices {
-    reversed: Vec<String>,
+    /// (reversed digits, the device), sorted by the reversed digits.
+    reversed: Vec<(String, Imei)>,
 }
 
 impl DeployedDevices {
     /// The devices `imeis` (duplicates ignored).
     pub fn new(imeis: impl IntoIterator<Item = Imei>) -> Self {
-        let mut reversed: Vec<String> = imeis
+        let mut reversed: Vec<(String, Imei)> = imeis
             .into_iter()
-            .map(|i| i.0.chars().rev().collect())
+            .map(|i| (i.as_str().chars().rev().collect(), i))
             .collect();
         reversed.sort_unstable();
         reversed.dedup();
@@ -223,14 +185,16 @@ impl DeployedDevices {
             return ImeiResolution::TooShort;
         }
         let key: String = digits.chars().rev().collect();
-        let start = self.reversed.partition_point(|r| r.as_str() < key.as_str());
+        let start = self
+            .reversed
+            .partition_point(|(r, _)| r.as_str() < key.as_str());
         let mut candidates = self.reversed[start..]
             .iter()
-            .take_while(|r| r.starts_with(key.as_str()));
+            .take_while(|(r, _)| r.starts_with(key.as_str()));
         match (candidates.next(), candidates.next()) {
             (None, _) => ImeiResolution::Unknown,
-            (Some(only), None) => ImeiResolution::Device {
-                imei: Imei(only.chars().rev().collect()),
+            (Some((_, only)), None) => ImeiResolution::Device {
+                imei: only.clone(),
                 via: if digits.len() == IMEI_DIGITS {
                     ImeiMatch::Full
                 } else {
@@ -254,7 +218,7 @@ mod tests {
 
     fn device(text: &str) -> ImeiResolution {
         ImeiResolution::Device {
-            imei: Imei(text.into()),
+            imei: Imei::parse(text).unwrap_or_else(|e| panic!("{e}")),
             via: ImeiMatch::Suffix,
         }
     }
@@ -263,7 +227,7 @@ mod tests {
     fn a_full_imei_is_fifteen_digits() {
         assert!(Imei::parse(" 863835026738521 ").is_ok());
         for bad in ["86383502673852", "8638350267385210", "86383502673852x", ""] {
-            assert_eq!(Imei::parse(bad), Err(ImeiError(bad.into())), "{bad}");
+            assert!(Imei::parse(bad).is_err(), "{bad}");
         }
     }
 
@@ -293,7 +257,7 @@ mod tests {
         assert_eq!(
             d.resolve(Some("863835026738521")),
             ImeiResolution::Device {
-                imei: Imei("863835026738521".into()),
+                imei: Imei::parse("863835026738521").unwrap_or_else(|e| panic!("{e}")),
                 via: ImeiMatch::Full
             }
         );

@@ -3,11 +3,13 @@
 //! effort per 0.1° grid cell that these allow.
 //!
 //! It reads the landings and tracking contexts only through their published views, given
-//! here as its own input types ([`LandingForMatch`], [`TripForMatch`]). Positions and grid
-//! cells are the shared kernel's [`LatLon`](crate::domain::shared::LatLon) and
-//! [`GridCell`](crate::domain::shared::GridCell). The rules follow PeskAAS
-//! (shaunpwilkinson/peskAAS) and Peskas (WorldFishCenter/peskas.timor.data.pipeline); each
-//! module names the file and function it follows.
+//! here as its own input types ([`LandingForMatch`], [`TripForMatch`]). The rules follow
+//! PeskAAS (shaunpwilkinson/peskAAS) and Peskas (WorldFishCenter/peskas.timor.data.pipeline);
+//! each module names the file and function it follows.
+//!
+//! Identifiers: a tracker's IMEI is the tracking context's `Imei` in meaning, but this
+//! context keeps its own [`Imei`] (and the suffix resolution of [`DeployedDevices`]), as a
+//! context may not name another's model; both check the same 15-digit form.
 
 pub mod agreement;
 pub mod grid;
