@@ -324,6 +324,27 @@ async fn audit_export(
         .await
 }
 
+/// Answers `rows` (a header, then the data) as the CSV download `name`, once the export is
+/// recorded in the audit log as `what` (500, and nothing sent, when it cannot be).
+async fn export(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    (scope, current): (&AccessScope, &CurrentUser),
+    what: &str,
+    name: &str,
+    rows: &[Vec<String>],
+) -> HttpResponse {
+    let body = match write_csv(rows) {
+        Ok(b) => b,
+        Err(e) => return internal(&e),
+    };
+    let data_rows = rows.len().saturating_sub(1);
+    if !audit_export(req, state, current, scope, what, data_rows).await {
+        return internal(&"the export could not be recorded in the audit log");
+    }
+    csv_response(name, body)
+}
+
 fn csv_response(name: &str, body: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
@@ -365,23 +386,15 @@ async fn matches_csv(
             .iter()
             .map(|(l, t)| vec![l.to_string(), t.to_string()]),
     );
-    let body = match write_csv(&rows) {
-        Ok(b) => b,
-        Err(e) => return internal(&e),
-    };
-    if !audit_export(
+    export(
         &req,
         &state,
-        &current,
-        &scope,
+        (&scope, &current),
         "tracking/matches.csv",
-        matches.len(),
+        "tracking-matches.csv",
+        &rows,
     )
     .await
-    {
-        return internal(&"the export could not be recorded in the audit log");
-    }
-    csv_response("tracking-matches.csv", body)
 }
 
 async fn grid_csv(
@@ -437,23 +450,15 @@ async fn grid_csv(
             c.cpue.map(|v| format!("{v:.6}")).unwrap_or_default(),
         ]
     }));
-    let body = match write_csv(&rows) {
-        Ok(b) => b,
-        Err(e) => return internal(&e),
-    };
-    if !audit_export(
+    export(
         &req,
         &state,
-        &current,
-        &scope,
+        (&scope, &current),
         "tracking/grid.csv",
-        cells.len(),
+        "tracking-effort-grid.csv",
+        &rows,
     )
     .await
-    {
-        return internal(&"the export could not be recorded in the audit log");
-    }
-    csv_response("tracking-effort-grid.csv", body)
 }
 
 async fn activity_csv(
@@ -492,23 +497,15 @@ async fn activity_csv(
             a.active_days.to_string(),
         ]
     }));
-    let body = match write_csv(&rows) {
-        Ok(b) => b,
-        Err(e) => return internal(&e),
-    };
-    if !audit_export(
+    export(
         &req,
         &state,
-        &current,
-        &scope,
+        (&scope, &current),
         "tracking/activity.csv",
-        activity.len(),
+        "tracking-vessel-activity.csv",
+        &rows,
     )
     .await
-    {
-        return internal(&"the export could not be recorded in the audit log");
-    }
-    csv_response("tracking-vessel-activity.csv", body)
 }
 
 /// 404 for a trip or vessel the caller may not see; audited when it exists elsewhere.

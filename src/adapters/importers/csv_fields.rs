@@ -168,6 +168,59 @@ pub fn raw_line(rec: &csv::StringRecord) -> String {
         .unwrap_or_default()
 }
 
+/// Reads the CSV file at `path` whose header must hold `columns` (by name, in any order;
+/// extra columns ignored) and calls `row` on each record with its line number (1 = header).
+/// Returns the number of records read.
+///
+/// # Errors
+/// [`SourceFileError`] when the file cannot be opened, the header lacks a column, or a
+/// record is not valid CSV (with its line).
+pub(crate) fn for_each_record(
+    path: &std::path::Path,
+    columns: &[&str],
+    mut row: impl FnMut(&Header, &csv::StringRecord, u64),
+) -> Result<u64, super::peskaas::SourceFileError> {
+    use super::peskaas::SourceFileError;
+    let shown = path.display().to_string();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(path)
+        .map_err(|e| SourceFileError::Unreadable {
+            file: shown.clone(),
+            reason: e.to_string(),
+        })?;
+    let header = reader
+        .headers()
+        .map_err(|e| SourceFileError::Malformed {
+            file: shown.clone(),
+            line: 1,
+            reason: e.to_string(),
+        })?
+        .clone();
+    let h = Header::locate(&header, columns).map_err(|missing| SourceFileError::WrongHeader {
+        file: shown.clone(),
+        missing,
+    })?;
+    let mut rec = csv::StringRecord::new();
+    let mut read = 0;
+    loop {
+        let line = reader.position().line() + 1;
+        match reader.read_record(&mut rec) {
+            Ok(false) => return Ok(read),
+            Ok(true) => {}
+            Err(e) => {
+                return Err(SourceFileError::Malformed {
+                    file: shown,
+                    line,
+                    reason: e.to_string(),
+                });
+            }
+        }
+        read += 1;
+        row(&h, &rec, rec.position().map_or(line, |p| p.line()));
+    }
+}
+
 /// 64-bit FNV-1a over a record's source rows: recognises an unchanged landing on re-import
 /// (Fowler–Noll–Vo, offset basis 0xcbf29ce484222325, prime 0x100000001b3).
 pub(crate) struct Fnv(u64);

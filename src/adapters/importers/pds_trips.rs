@@ -11,7 +11,7 @@ use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 
-use super::csv_fields::{FieldError, Fnv, Header, raw_line};
+use super::csv_fields::{FieldError, Fnv, Header, for_each_record, raw_line};
 use super::peskaas::SourceFileError;
 use crate::application::tracking::import_trips::TripBatch;
 use crate::application::tracking::ports::{RejectedTripRow, SourceTrip};
@@ -85,65 +85,31 @@ fn field(column: &str, reason: impl Into<String>) -> FieldError {
 /// [`SourceFileError`] when the file cannot be opened, its header lacks a column, or a
 /// record is not valid CSV (nothing is imported then); row faults are rejected rows.
 pub fn read(path: &Path) -> Result<TripBatch, SourceFileError> {
-    let shown = path.display().to_string();
-    let file = path
-        .file_name()
-        .map_or_else(|| shown.clone(), |n| n.to_string_lossy().to_string());
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(path)
-        .map_err(|e| SourceFileError::Unreadable {
-            file: shown.clone(),
-            reason: e.to_string(),
-        })?;
-    let header = reader
-        .headers()
-        .map_err(|e| SourceFileError::Malformed {
-            file: shown.clone(),
-            line: 1,
-            reason: e.to_string(),
-        })?
-        .clone();
-    let h = Header::locate(&header, &COLUMNS).map_err(|missing| SourceFileError::WrongHeader {
-        file: shown.clone(),
-        missing,
-    })?;
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().to_string(),
+    );
     let mut batch = TripBatch {
         source: SOURCE.into(),
-        location: shown.clone(),
+        location: path.display().to_string(),
         file: file.clone(),
         read: 0,
         trips: Vec::new(),
         rejected: Vec::new(),
     };
     let offset = dili_offset();
-    let mut rec = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line() + 1;
-        match reader.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                return Err(SourceFileError::Malformed {
-                    file: shown,
-                    line,
-                    reason: e.to_string(),
-                });
-            }
-        }
-        let line = rec.position().map_or(line, |p| p.line());
-        batch.read += 1;
-        match trip_of(&h, &rec, line, offset) {
+    batch.read = for_each_record(path, &COLUMNS, |h, rec, line| {
+        match trip_of(h, rec, line, offset) {
             Ok(t) => batch.trips.push(t),
             Err(e) => batch.rejected.push(RejectedTripRow {
                 file: file.clone(),
                 line,
                 column: Some(e.column),
                 reason: e.reason,
-                raw: raw_line(&rec),
+                raw: raw_line(rec),
             }),
         }
-    }
+    })?;
     Ok(batch)
 }
 

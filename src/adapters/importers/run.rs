@@ -3,10 +3,15 @@
 use std::path::Path;
 
 use super::peskaas::{self, SourceFileError};
+use crate::adapters::persistence::diesel_tracking::DieselTrackingImport;
 use crate::adapters::persistence::{PgPool, diesel_import::DieselImportUnitOfWork};
 use crate::application::landings::import_landings::{
     ImportContext, ImportError, ImportReport, import_landings,
 };
+use crate::application::tracking::import_trips::{
+    TripBatch, TripImportReport, import_tracked_trips,
+};
+use crate::domain::tracking::TrackRules;
 
 /// Why an import from files failed; nothing was written.
 #[derive(Debug, thiserror::Error)]
@@ -66,20 +71,10 @@ pub fn import_peskaas_tracks(
     pool: &PgPool,
     dir: &Path,
     started_by: &str,
-) -> Result<crate::application::tracking::import_trips::TripImportReport, TrackImportError> {
+) -> Result<TripImportReport, TrackImportError> {
     let started_at = chrono::Utc::now();
     let batch = super::tracked_trips::read(dir)?;
-    let uow =
-        crate::adapters::persistence::diesel_tracking::DieselTrackingImport::new(pool.clone());
-    Ok(
-        crate::application::tracking::import_trips::import_tracked_trips(
-            &uow,
-            &batch,
-            &crate::domain::tracking::TrackRules::default(),
-            started_by,
-            started_at,
-        )?,
-    )
+    import_trip_batch(pool, &batch, started_by, started_at)
 }
 
 /// Imports a Pelagic Data Systems trips export at `path`, as `started_by`.
@@ -91,18 +86,25 @@ pub fn import_pds_trips(
     pool: &PgPool,
     path: &Path,
     started_by: &str,
-) -> Result<crate::application::tracking::import_trips::TripImportReport, TrackImportError> {
+) -> Result<TripImportReport, TrackImportError> {
     let started_at = chrono::Utc::now();
     let batch = super::pds_trips::read(path)?;
-    let uow =
-        crate::adapters::persistence::diesel_tracking::DieselTrackingImport::new(pool.clone());
-    Ok(
-        crate::application::tracking::import_trips::import_tracked_trips(
-            &uow,
-            &batch,
-            &crate::domain::tracking::TrackRules::default(),
-            started_by,
-            started_at,
-        )?,
-    )
+    import_trip_batch(pool, &batch, started_by, started_at)
+}
+
+/// Imports trips an anti-corruption layer read, with the Peskas track rules.
+fn import_trip_batch(
+    pool: &PgPool,
+    batch: &TripBatch,
+    started_by: &str,
+    started_at: chrono::DateTime<chrono::Utc>,
+) -> Result<TripImportReport, TrackImportError> {
+    let uow = DieselTrackingImport::new(pool.clone());
+    Ok(import_tracked_trips(
+        &uow,
+        batch,
+        &TrackRules::default(),
+        started_by,
+        started_at,
+    )?)
 }

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use super::csv_fields::{FieldError, Fnv, Header, raw_line};
+use super::csv_fields::{FieldError, Fnv, Header, for_each_record, raw_line};
 use super::peskaas::SourceFileError;
 use crate::application::tracking::import_trips::TripBatch;
 use crate::application::tracking::ports::{RejectedTripRow, SourceTrip};
@@ -59,22 +59,6 @@ fn field(column: &str, reason: impl Into<String>) -> FieldError {
 /// record is not valid CSV (nothing is imported then).
 pub fn read(dir: &Path) -> Result<TripBatch, SourceFileError> {
     let path = dir.join(FILE);
-    let shown = path.display().to_string();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(&path)
-        .map_err(|e| SourceFileError::Unreadable {
-            file: shown.clone(),
-            reason: e.to_string(),
-        })?;
-    let header = reader
-        .headers()
-        .map_err(|e| SourceFileError::Malformed {
-            file: shown.clone(),
-            line: 1,
-            reason: e.to_string(),
-        })?
-        .clone();
     let mut names: Vec<String> = COLUMNS.iter().map(|c| (*c).to_string()).collect();
     for k in 1..=SAMPLES {
         names.push(format!("lat{k}"));
@@ -83,39 +67,20 @@ pub fn read(dir: &Path) -> Result<TripBatch, SourceFileError> {
         names.push(format!("lng{k}"));
     }
     let required: Vec<&str> = names.iter().map(String::as_str).collect();
-    let h = Header::locate(&header, &required).map_err(|missing| SourceFileError::WrongHeader {
-        file: shown.clone(),
-        missing,
-    })?;
     let mut batch = TripBatch {
         source: crate::adapters::importers::peskaas::SOURCE.into(),
-        location: shown.clone(),
+        location: path.display().to_string(),
         file: FILE.into(),
         read: 0,
         trips: Vec::new(),
         rejected: Vec::new(),
     };
-    let mut rec = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line() + 1;
-        match reader.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                return Err(SourceFileError::Malformed {
-                    file: shown,
-                    line,
-                    reason: e.to_string(),
-                });
-            }
-        }
-        let line = rec.position().map_or(line, |p| p.line());
-        batch.read += 1;
-        match trip_of(&h, &rec, line) {
+    batch.read = for_each_record(&path, &required, |h, rec, line| {
+        match trip_of(h, rec, line) {
             Ok(t) => batch.trips.push(t),
-            Err(e) => batch.rejected.push(reject(line, &rec, e)),
+            Err(e) => batch.rejected.push(reject(line, rec, e)),
         }
-    }
+    })?;
     Ok(batch)
 }
 

@@ -71,20 +71,9 @@ impl DieselLandingQueries {
     }
 }
 
-/// The scope's paths as `LIKE` prefixes (`Timor-Leste/Atauro/%`) and exact paths.
+/// The scope's `LIKE` prefixes and exact paths (in that order).
 fn scope_patterns(scope: &AccessScope) -> (Vec<String>, Vec<String>) {
-    let exact: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
-    let prefixes = exact
-        .iter()
-        .map(|p| {
-            format!(
-                "{}/%",
-                p.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            )
-        })
-        .collect();
+    let (exact, prefixes) = super::scope_patterns(scope);
     (prefixes, exact)
 }
 

@@ -9,7 +9,7 @@ use diesel::sql_types::{
 };
 use uuid::Uuid;
 
-use super::{PgPool, ScopedRead, store_err};
+use super::{PgPool, ScopedRead, scope_patterns, store_err};
 use crate::application::StoreError;
 use crate::application::tracking::ports::{
     CellRow, CellTotal, GridFilter, ImputedView, MatchRateRow, MatchingRun, TrackPoint,
@@ -32,21 +32,9 @@ impl DieselTrackingQueries {
 /// Positions drawn on a trip's page at most (a PDS trip may have thousands).
 pub const MAX_POSITIONS_SHOWN: i64 = 5000;
 
-/// The scope as exact paths and `LIKE` prefixes, for the explicit filter of each query.
+/// The scope as (exact paths, `LIKE` prefixes).
 fn patterns(scope: &AccessScope) -> (Vec<String>, Vec<String>) {
-    let exact: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
-    let prefixes = exact
-        .iter()
-        .map(|p| {
-            format!(
-                "{}/%",
-                p.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            )
-        })
-        .collect();
-    (exact, prefixes)
+    scope_patterns(scope)
 }
 
 const GRID_WHERE: &str = "(jurisdiction_path = ANY($1) OR jurisdiction_path LIKE ANY($2))

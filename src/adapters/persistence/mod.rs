@@ -220,6 +220,27 @@ impl Drop for ScopedRead {
     }
 }
 
+/// The scope's paths as exact paths and as `LIKE` patterns of their subtrees
+/// (`Timor-Leste/Atauro/%`, with `LIKE`'s wildcards escaped): what each query's explicit
+/// scope filter binds.
+pub(crate) fn scope_patterns(
+    scope: &crate::domain::shared::AccessScope,
+) -> (Vec<String>, Vec<String>) {
+    let exact: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
+    let prefixes = exact
+        .iter()
+        .map(|p| {
+            format!(
+                "{}/%",
+                p.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        })
+        .collect();
+    (exact, prefixes)
+}
+
 /// True when the database answers a trivial query.
 pub fn ping(pool: &PgPool) -> bool {
     pool.get()
