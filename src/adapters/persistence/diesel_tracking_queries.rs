@@ -42,6 +42,25 @@ const GRID_WHERE: &str = "(jurisdiction_path = ANY($1) OR jurisdiction_path LIKE
      AND ($5::int2 IS NULL OR gear_code = $5) AND ($6::text IS NULL OR municipality = $6)
      AND ($7::int2 IS NULL OR boat_code = $7)";
 
+/// `sql` (whose `WHERE` is [`GRID_WHERE`]) with the scope and `f` bound.
+fn grid_query(
+    scope: &AccessScope,
+    f: &GridFilter,
+    sql: &str,
+) -> diesel::query_builder::BoxedSqlQuery<'static, diesel::pg::Pg, diesel::query_builder::SqlQuery>
+{
+    let (exact, prefixes) = patterns(scope);
+    diesel::sql_query(sql)
+        .into_boxed()
+        .bind::<Array<Text>, _>(exact)
+        .bind::<Array<Text>, _>(prefixes)
+        .bind::<Nullable<Date>, _>(f.from)
+        .bind::<Nullable<Date>, _>(f.to)
+        .bind::<Nullable<Int2>, _>(f.gear)
+        .bind::<Nullable<Text>, _>(f.municipality.clone())
+        .bind::<Nullable<Int2>, _>(f.boat)
+}
+
 #[derive(QueryableByName)]
 struct CellTotalRow {
     #[diesel(sql_type = Integer)]
@@ -89,21 +108,17 @@ struct GridRow {
 impl TrackingQueries for DieselTrackingQueries {
     fn grid(&self, scope: &AccessScope, f: &GridFilter) -> Result<Vec<CellTotal>, StoreError> {
         let mut c = ScopedRead::open(&self.pool, scope)?;
-        let (exact, prefixes) = patterns(scope);
-        let rows: Vec<CellTotalRow> = diesel::sql_query(format!(
-            "SELECT cell_row, cell_col, sum(trips)::int8 AS trips,
+        let rows: Vec<CellTotalRow> = grid_query(
+            scope,
+            f,
+            &format!(
+                "SELECT cell_row, cell_col, sum(trips)::int8 AS trips,
                     sum(matched_trips)::int8 AS matched_trips,
                     sum(catch_kg) AS catch_kg, sum(effort_fisher_hours) AS effort_fisher_hours
              FROM spatial_catch.effort_cells WHERE {GRID_WHERE}
              GROUP BY 1, 2 ORDER BY 1, 2"
-        ))
-        .bind::<Array<Text>, _>(exact)
-        .bind::<Array<Text>, _>(prefixes)
-        .bind::<Nullable<Date>, _>(f.from)
-        .bind::<Nullable<Date>, _>(f.to)
-        .bind::<Nullable<Int2>, _>(f.gear)
-        .bind::<Nullable<Text>, _>(f.municipality.as_deref())
-        .bind::<Nullable<Int2>, _>(f.boat)
+            ),
+        )
         .load(&mut *c)
         .map_err(store_err)?;
         Ok(rows
@@ -121,20 +136,16 @@ impl TrackingQueries for DieselTrackingQueries {
 
     fn grid_rows(&self, scope: &AccessScope, f: &GridFilter) -> Result<Vec<CellRow>, StoreError> {
         let mut c = ScopedRead::open(&self.pool, scope)?;
-        let (exact, prefixes) = patterns(scope);
-        let rows: Vec<GridRow> = diesel::sql_query(format!(
-            "SELECT month, municipality, cell_row, cell_col, gear_code, boat_code, trips,
+        let rows: Vec<GridRow> = grid_query(
+            scope,
+            f,
+            &format!(
+                "SELECT month, municipality, cell_row, cell_col, gear_code, boat_code, trips,
                     matched_trips, imputed_gear_trips, catch_kg, effort_fisher_hours, cpue
              FROM spatial_catch.effort_cells WHERE {GRID_WHERE}
              ORDER BY month, municipality, cell_row, cell_col, gear_code, boat_code"
-        ))
-        .bind::<Array<Text>, _>(exact)
-        .bind::<Array<Text>, _>(prefixes)
-        .bind::<Nullable<Date>, _>(f.from)
-        .bind::<Nullable<Date>, _>(f.to)
-        .bind::<Nullable<Int2>, _>(f.gear)
-        .bind::<Nullable<Text>, _>(f.municipality.as_deref())
-        .bind::<Nullable<Int2>, _>(f.boat)
+            ),
+        )
         .load(&mut *c)
         .map_err(store_err)?;
         Ok(rows
