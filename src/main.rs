@@ -10,7 +10,10 @@ use tasi::adapters::config::Config;
 use tasi::adapters::http::{self, AppState};
 use tasi::adapters::importers::peskaas::SOURCE as PESKAAS;
 use tasi::adapters::importers::{
-    run::{TrackImportError, import_pds_trips, import_peskaas_dir, import_peskaas_tracks},
+    run::{
+        TrackImportError, import_pds_points, import_pds_trips, import_peskaas_dir,
+        import_peskaas_tracks,
+    },
     synthetic, tracked_trips,
 };
 use tasi::adapters::persistence::diesel_spatial_catch::DieselSpatialCatch;
@@ -73,6 +76,12 @@ enum ImportSource {
     /// A Pelagic Data Systems trips export (CSV: Trip, Started, Ended, Boat, …, IMEI).
     PdsTrips {
         /// The CSV file.
+        file: PathBuf,
+    },
+    /// A Pelagic Data Systems points export (CSV: Time, Boat, Trip, Lat, Lng, Speed (M/S),
+    /// Range (Meters), Heading, …). Re-importing a file replaces its trips' positions.
+    PdsPoints {
+        /// The points file.
         file: PathBuf,
     },
 }
@@ -228,6 +237,43 @@ fn report_tracks(
     }
 }
 
+/// Imports a PDS points file, prints its counts and records it in the audit log.
+fn import_points(pool: &persistence::PgPool, file: &Path, by: &str) -> anyhow::Result<()> {
+    let audit = DieselAuditLog::new(pool.clone());
+    match import_pds_points(pool, file, by) {
+        Ok(report) => {
+            let c = &report.counts;
+            println!(
+                "positions: {} read, {} imported, {} rejected",
+                c.read, c.imported, c.rejected
+            );
+            if c.replaced > 0 {
+                println!("{} positions of earlier imports replaced", c.replaced);
+            }
+            let event = AuditEvent::new(by, "import")
+                .with("source", "pds")
+                .with("location", file.display())
+                .with("import_id", report.import_id)
+                .with(
+                    &c.file,
+                    format!(
+                        "{} read, {} imported, {} rejected, {} replaced",
+                        c.read, c.imported, c.rejected, c.replaced
+                    ),
+                );
+            audit.record(&event)?;
+            Ok(())
+        }
+        Err(e) => {
+            let event = AuditEvent::new(by, "import.failed")
+                .with("location", file.display())
+                .with("error", &e);
+            audit.record(&event)?;
+            Err(e.into())
+        }
+    }
+}
+
 /// Adds a user through the use case, and records it in the audit log.
 fn save_user(
     pool: &persistence::PgPool,
@@ -327,6 +373,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = persistence::connect(&config.database_url, 2)?;
             let outcome = import_pds_trips(&pool, &file, "cli");
             report_tracks(&pool, &file, "pds trips", "cli", outcome)?;
+        }
+        Command::Import {
+            source: ImportSource::PdsPoints { file },
+        } => {
+            persistence::migrate(&config.database_url)?;
+            let pool = persistence::connect(&config.database_url, 2)?;
+            import_points(&pool, &file, "cli")?;
         }
         Command::Users {
             action:

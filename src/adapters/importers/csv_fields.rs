@@ -45,6 +45,12 @@ impl Header {
         }
     }
 
+    /// Where required column `col` (an index into the `required` list given to
+    /// [`Header::locate`]) is in the file's records.
+    pub fn position(&self, col: usize) -> Option<usize> {
+        self.index.get(col).copied()
+    }
+
     fn get<'r>(&self, rec: &'r csv::StringRecord, col: usize) -> (&str, Option<&'r str>) {
         let name = self.names.get(col).map(String::as_str).unwrap_or("?");
         let value = self

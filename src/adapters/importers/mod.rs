@@ -2,6 +2,7 @@
 //! application domain objects and the rows it could not read.
 
 pub mod csv_fields;
+pub mod pds;
 pub mod pds_trips;
 pub mod peskaas;
 pub mod run;

@@ -2,14 +2,14 @@
 //! `Trip, Started, Ended, Boat, Boat Name, Boat Gear, Community, Duration (Seconds),
 //! Range (Meters), Distance (Meters), IMEI, Device Id, Last Seen`, one trip per row.
 //!
-//! Times: a timestamp with an offset or `Z` (ISO 8601 / RFC 3339) is taken as written; one
-//! without (`2020-05-01 06:43:10`, the export's form) is UTC, as the PDS API reports. A
-//! trip's landing date is the day it ended in the site's time zone (Asia/Dili, UTC+9).
+//! Times as in the points export ([`super::pds`]): a timestamp with an offset or `Z`
+//! (ISO 8601 / RFC 3339) is taken as written; `2020-05-01 06:43:10` (the export's form) is
+//! UTC, as the PDS API reports. A trip's landing date is the day it ended in the site's time zone (Asia/Dili, UTC+9).
 //! Extra columns are ignored; a missing one is a file-level fault.
 
 use std::path::Path;
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 
 use super::csv_fields::{FieldError, Fnv, Header, for_each_record, raw_line};
 use super::peskaas::SourceFileError;
@@ -47,29 +47,13 @@ pub fn dili_offset() -> FixedOffset {
         .fix()
 }
 
-/// Parses a PDS timestamp: RFC 3339 (`2020-05-01T06:43:10Z`, `…+09:00`) as written, or
-/// `YYYY-MM-DD HH:MM[:SS]` (optionally with `T`) as UTC.
+/// Parses a PDS timestamp: the points importer's rule ([`super::pds::parse_time`]), one
+/// rule for every PDS export.
 ///
 /// # Errors
-/// A reason in words when the text is neither.
+/// A reason in words when the text is not such a time.
 pub fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
-    let t = text.trim();
-    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
-        return Ok(d.with_timezone(&Utc));
-    }
-    for f in [
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%d %H:%M:%S%.f",
-    ] {
-        if let Ok(n) = NaiveDateTime::parse_from_str(t, f) {
-            return Ok(n.and_utc());
-        }
-    }
-    Err(format!(
-        "`{t}` is not a time written YYYY-MM-DD HH:MM:SS (UTC) or ISO 8601 with an offset"
-    ))
+    super::pds::parse_time(text.trim().as_bytes())
 }
 
 fn field(column: &str, reason: impl Into<String>) -> FieldError {

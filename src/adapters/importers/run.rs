@@ -2,11 +2,16 @@
 
 use std::path::Path;
 
+use super::pds::PdsPointsReader;
 use super::peskaas::{self, SourceFileError};
+use crate::adapters::persistence::diesel_positions::DieselPositionImport;
 use crate::adapters::persistence::diesel_tracking::DieselTrackingImport;
 use crate::adapters::persistence::{PgPool, diesel_import::DieselImportUnitOfWork};
 use crate::application::landings::import_landings::{
     ImportContext, ImportError, ImportReport, import_landings,
+};
+use crate::application::tracking::import_positions::{
+    ImportPositionsError, PositionImportContext, PositionImportReport, import_positions,
 };
 use crate::application::tracking::import_trips::{
     TripBatch, TripImportReport, import_tracked_trips,
@@ -107,4 +112,32 @@ fn import_trip_batch(
         started_by,
         started_at,
     )?)
+}
+
+/// Imports the PDS points file `file` as `started_by`, streaming it into the database in
+/// one transaction (see [`import_positions`]).
+///
+/// # Errors
+/// [`ImportPositionsError::File`] for a file-level fault (a missing file or column, a file
+/// that cannot be read on) and [`ImportPositionsError::Store`] for a database failure;
+/// either way nothing is written.
+pub fn import_pds_points(
+    pool: &PgPool,
+    file: &Path,
+    started_by: &str,
+) -> Result<PositionImportReport, ImportPositionsError> {
+    import_pds_points_with(pool, file, &PositionImportContext::now(started_by))
+}
+
+/// [`import_pds_points`] with an explicit context (the batch size, when measuring).
+///
+/// # Errors
+/// As [`import_pds_points`].
+pub fn import_pds_points_with(
+    pool: &PgPool,
+    file: &Path,
+    ctx: &PositionImportContext,
+) -> Result<PositionImportReport, ImportPositionsError> {
+    let mut source = PdsPointsReader::open(file)?;
+    import_positions(&mut source, &DieselPositionImport::new(pool.clone()), ctx)
 }

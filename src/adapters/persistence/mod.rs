@@ -3,6 +3,7 @@
 
 pub mod diesel_import;
 pub mod diesel_landing_queries;
+pub mod diesel_positions;
 pub mod diesel_spatial_catch;
 pub mod diesel_tracking;
 pub mod diesel_tracking_queries;

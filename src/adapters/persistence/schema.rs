@@ -322,4 +322,35 @@ pub mod tracking {
             flags -> Jsonb,
         }
     }
+
+    // Partitioned by month of `at`; no primary key (diesel needs one named: none is used).
+    diesel::table! {
+        tracking.positions (trip_source_id, at) {
+            trip_source_id -> Text,
+            at -> Timestamptz,
+            lat -> Float8,
+            lon -> Float8,
+            speed_mps -> Nullable<Float4>,
+            range_m -> Nullable<Float4>,
+            heading -> Nullable<Float4>,
+            boat -> Nullable<Text>,
+        }
+    }
+
+    // The month an import is loading, before it becomes a partition of `positions`: exists
+    // only inside that import's transaction (see persistence::diesel_positions).
+    diesel::table! {
+        tracking.positions_loading (trip_source_id, at) {
+            trip_source_id -> Text,
+            at -> Timestamptz,
+            lat -> Float8,
+            lon -> Float8,
+            speed_mps -> Nullable<Float4>,
+            range_m -> Nullable<Float4>,
+            heading -> Nullable<Float4>,
+            boat -> Nullable<Text>,
+        }
+    }
+
+    diesel::allow_tables_to_appear_in_same_query!(imports, rejected_rows, positions);
 }

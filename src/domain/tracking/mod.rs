@@ -5,6 +5,7 @@
 pub mod flags;
 pub mod fleet;
 pub mod ids;
+pub mod point;
 pub mod rules;
 pub mod trip;
 
@@ -14,6 +15,7 @@ pub use fleet::{
     VesselId, vessel_on,
 };
 pub use ids::{IMEI_DIGITS, Imei, ImeiError, ImeiFragment, ImeiFragmentError};
+pub use point::{Heading, TrackPoint, TrackPointError};
 pub use rules::{Duplicate, DuplicateBasis, PESKAS_TRACKS, TrackRules};
 pub use trip::{
     NewTrackedTrip, Position, PositionError, SourceTripId, TrackSource, TrackedTrip,

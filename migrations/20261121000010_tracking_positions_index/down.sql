@@ -1,0 +1,1 @@
+DROP INDEX tracking.positions_trip_at;
