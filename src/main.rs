@@ -11,8 +11,8 @@ use tasi::adapters::http::{self, AppState};
 use tasi::adapters::importers::peskaas::SOURCE as PESKAAS;
 use tasi::adapters::importers::{
     run::{
-        TrackImportError, import_pds_points, import_pds_trips, import_peskaas_dir,
-        import_peskaas_tracks,
+        TrackImportError, assess_pds_tracks, import_pds_points, import_pds_trips,
+        import_peskaas_dir, import_peskaas_tracks,
     },
     synthetic, tracked_trips,
 };
@@ -237,8 +237,9 @@ fn report_tracks(
     }
 }
 
-/// Imports a PDS points file, prints its counts and records it in the audit log.
-fn import_points(pool: &persistence::PgPool, file: &Path, by: &str) -> anyhow::Result<()> {
+/// Imports a PDS points file, prints its counts and records it in the audit log; the
+/// source ids of the trips it holds positions of.
+fn import_points(pool: &persistence::PgPool, file: &Path, by: &str) -> anyhow::Result<Vec<String>> {
     let audit = DieselAuditLog::new(pool.clone());
     match import_pds_points(pool, file, by) {
         Ok(report) => {
@@ -262,7 +263,7 @@ fn import_points(pool: &persistence::PgPool, file: &Path, by: &str) -> anyhow::R
                     ),
                 );
             audit.record(&event)?;
-            Ok(())
+            Ok(report.trip_ids)
         }
         Err(e) => {
             let event = AuditEvent::new(by, "import.failed")
@@ -372,6 +373,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             persistence::migrate(&config.database_url)?;
             let pool = persistence::connect(&config.database_url, 2)?;
             let outcome = import_pds_trips(&pool, &file, "cli");
+            let written = outcome
+                .as_ref()
+                .map(|r| r.written.clone())
+                .unwrap_or_default();
+            let assessed = assess_pds_tracks(&pool, &written)?;
+            if assessed > 0 {
+                println!("{assessed} trips assessed on their stored positions");
+            }
             report_tracks(&pool, &file, "pds trips", "cli", outcome)?;
         }
         Command::Import {
@@ -379,7 +388,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             persistence::migrate(&config.database_url)?;
             let pool = persistence::connect(&config.database_url, 2)?;
-            import_points(&pool, &file, "cli")?;
+            let trips = import_points(&pool, &file, "cli")?;
+            let assessed = assess_pds_tracks(&pool, &trips)?;
+            println!("{assessed} tracked trips assessed on their positions");
+            if assessed > 0 {
+                let m = refresh_spatial_catch(&DieselSpatialCatch::new(pool.clone()))?;
+                println!(
+                    "spatial catch rebuilt: {} matches, {} trips imputed",
+                    m.matches.len(),
+                    m.imputations.len()
+                );
+            }
         }
         Command::Users {
             action:

@@ -126,4 +126,70 @@ fn pds_trips_are_imported_assessed_and_placed_with_bad_rows_reported() {
         "{err}"
     );
     assert_eq!(db.count("SELECT count(*) AS n FROM tracking.imports"), 2);
+
+    // The points export arrives: trip 9001 is assessed on its positions. One point in five
+    // is faster than 30 m/s (over Peskas's 10 %): the trip leaves the effort figures.
+    let points = scratch.0.join("pds-points.csv");
+    let mut text = String::from(
+        "Time,Boat,Trip,Lat,Lng,Speed (M/S),Range (Meters),Heading,Boat Name,Community\n",
+    );
+    for k in 0..50 {
+        let speed = if k % 5 == 0 { 35.0 } else { 2.0 };
+        text.push_str(&format!(
+            "2020-05-01 {:02}:{:02}:00,B1,9001,-8.40,{:.4},{speed},100,90,Maria,Station 6\n",
+            6 + (5 + k * 10) / 60,
+            (5 + k * 10) % 60,
+            125.55 + 0.002 * k as f64
+        ));
+    }
+    std::fs::write(&points, text).unwrap_or_else(|e| panic!("{e}"));
+    let (ok, out, err) = tasi(
+        &db,
+        &["import", "pds-points", &points.display().to_string()],
+    );
+    assert!(ok, "{out}\n{err}");
+    assert!(
+        out.contains("positions: 50 read, 50 imported, 0 rejected"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 tracked trips assessed on their positions"),
+        "{out}"
+    );
+    assert_eq!(flagged("9001", "track.too_fast"), 1);
+    assert_eq!(
+        db.count(
+            "SELECT count(*) AS n FROM tracking.tracked_trips
+             WHERE source_trip_id = '9001' AND cardinality(sample_lat) = 10
+               AND sample_lon[1] = 125.55 AND distance_m = 22000"
+        ),
+        1,
+        "the track signature is sampled from the points; the reported distance stays"
+    );
+    // Positions are as confidential as the trip: the application role sees them only under
+    // a scope that covers the trip's site.
+    use diesel::prelude::*;
+    let seen = |scope: &str| {
+        let mut c =
+            diesel::PgConnection::establish(&tasi::adapters::persistence::app_url_from(&db.url))
+                .unwrap_or_else(|e| panic!("{e}"));
+        c.transaction::<i64, diesel::result::Error, _>(|c| {
+            diesel::sql_query("SELECT set_config('tasi.scope', $1, true)")
+                .bind::<diesel::sql_types::Text, _>(scope)
+                .execute(c)?;
+            #[derive(QueryableByName)]
+            struct N {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                n: i64,
+            }
+            Ok(
+                diesel::sql_query("SELECT count(*) AS n FROM tracking.positions")
+                    .get_result::<N>(c)?
+                    .n,
+            )
+        })
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    assert_eq!(seen(r#"["Timor-Leste/Atauro"]"#), 50);
+    assert_eq!(seen(r#"["Timor-Leste/Baucau"]"#), 0);
 }

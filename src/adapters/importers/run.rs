@@ -141,3 +141,19 @@ pub fn import_pds_points_with(
     let mut source = PdsPointsReader::open(file)?;
     import_positions(&mut source, &DieselPositionImport::new(pool.clone()), ctx)
 }
+
+/// Assesses the stored PDS trips `source_ids` again on their positions (after either of
+/// the two PDS files arrives); returns how many had positions to assess.
+///
+/// # Errors
+/// [`crate::application::StoreError`] when the database fails.
+pub fn assess_pds_tracks(
+    pool: &PgPool,
+    source_ids: &[String],
+) -> Result<usize, crate::application::StoreError> {
+    crate::application::tracking::assess_tracks::reassess_trips(
+        &crate::adapters::persistence::diesel_tracking::DieselTrackAssessment::new(pool.clone()),
+        &TrackRules::default(),
+        source_ids,
+    )
+}

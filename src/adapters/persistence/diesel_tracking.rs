@@ -11,12 +11,18 @@ use uuid::Uuid;
 use super::schema::tracking as t;
 use super::{PgPool, store_err};
 use crate::application::StoreError;
+use crate::application::tracking::assess_tracks::{
+    SAMPLES, StoredTrack, TrackAssessment, TrackAssessmentStore, evenly_spaced,
+};
 use crate::application::tracking::ports::{
     AssessedTrip, RejectedTripRow, SitePlace, TrackingImportRecord, TrackingImportTransaction,
     TrackingImportUnitOfWork,
 };
-use crate::domain::shared::MultiPolygon;
-use crate::domain::tracking::{PESKAS_TRACKS, Severity};
+use crate::domain::shared::{LatLon, MultiPolygon};
+use crate::domain::tracking::{
+    Imei, NewTrackedTrip, PESKAS_TRACKS, Position, Severity, SourceTripId, TrackSource,
+    TrackedTrip, TrackedTripId, TripTimes, VesselId,
+};
 
 /// Rows per INSERT statement (PostgreSQL allows 65,535 bind parameters; 28 per trip).
 const CHUNK: usize = 1000;
@@ -100,23 +106,11 @@ struct NewTrip {
     flags: serde_json::Value,
 }
 
-/// At most `n` positions evenly spaced along `v` (first and last kept): PeskAAS's track
-/// signature (`v[round(seq(1, length(v), length.out = 10))]`).
-fn sample<T: Copy>(v: &[T], n: usize) -> Vec<T> {
-    if v.len() <= n || n < 2 {
-        return v.to_vec();
-    }
-    let step = (v.len() - 1) as f64 / (n - 1) as f64;
-    (0..n)
-        .filter_map(|k| v.get((k as f64 * step).round() as usize).copied())
-        .collect()
-}
-
 fn new_trip(import_id: Uuid, a: &AssessedTrip<'_>) -> Result<NewTrip, StoreError> {
     let s = a.source;
     let trip = &s.trip;
     let positions: Vec<_> = trip.positions().iter().map(|p| p.at()).collect();
-    let sampled = sample(&positions, 10);
+    let sampled = evenly_spaced(&positions, SAMPLES);
     let errors = a
         .flags
         .iter()
@@ -154,6 +148,28 @@ fn new_trip(import_id: Uuid, a: &AssessedTrip<'_>) -> Result<NewTrip, StoreError
     })
 }
 
+/// The municipality boundaries (geography's published view), as the land of the on-land
+/// rule.
+fn load_land(conn: &mut PgConnection) -> Result<Vec<MultiPolygon>, StoreError> {
+    #[derive(QueryableByName)]
+    struct B {
+        #[diesel(sql_type = diesel::sql_types::Jsonb)]
+        boundary: serde_json::Value,
+    }
+    let rows: Vec<B> = diesel::sql_query(
+        "SELECT boundary FROM geography.v1_boundaries WHERE kind = 'municipality'",
+    )
+    .load(conn)
+    .map_err(store_err)?;
+    let mut land = Vec::new();
+    for r in rows {
+        let rings: Vec<Vec<Vec<(f64, f64)>>> =
+            serde_json::from_value(r.boundary).map_err(store_err)?;
+        land.push(MultiPolygon::from_rings(rings).map_err(store_err)?);
+    }
+    Ok(land)
+}
+
 #[derive(QueryableByName)]
 struct PathRow {
     #[diesel(sql_type = Text)]
@@ -164,23 +180,7 @@ struct PathRow {
 
 impl TrackingImportTransaction for Tx<'_> {
     fn land(&mut self) -> Result<Vec<MultiPolygon>, StoreError> {
-        #[derive(QueryableByName)]
-        struct B {
-            #[diesel(sql_type = diesel::sql_types::Jsonb)]
-            boundary: serde_json::Value,
-        }
-        let rows: Vec<B> = diesel::sql_query(
-            "SELECT boundary FROM geography.v1_boundaries WHERE kind = 'municipality'",
-        )
-        .load(self.conn)
-        .map_err(store_err)?;
-        let mut land = Vec::new();
-        for r in rows {
-            let rings: Vec<Vec<Vec<(f64, f64)>>> =
-                serde_json::from_value(r.boundary).map_err(store_err)?;
-            land.push(MultiPolygon::from_rings(rings).map_err(store_err)?);
-        }
-        Ok(land)
+        load_land(self.conn)
     }
 
     fn sites(&mut self) -> Result<(HashMap<String, SitePlace>, Option<String>), StoreError> {
@@ -403,18 +403,158 @@ impl TrackingImportTransaction for Tx<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::sample;
+/// Reassessment of PDS trips on their positions, on the owner's pool.
+pub struct DieselTrackAssessment {
+    pool: PgPool,
+}
 
-    #[test]
-    fn a_track_is_sampled_evenly_keeping_both_ends() {
-        let v: Vec<u32> = (0..100).collect();
-        let s = sample(&v, 10);
-        assert_eq!(s.len(), 10);
-        assert_eq!(s.first(), Some(&0));
-        assert_eq!(s.last(), Some(&99));
-        assert_eq!(s.get(1), Some(&11));
-        assert_eq!(sample(&[1, 2, 3], 10), vec![1, 2, 3]);
+impl DieselTrackAssessment {
+    /// A store on `pool`.
+    pub fn new(pool: PgPool) -> Self {
+        DieselTrackAssessment { pool }
+    }
+}
+
+#[derive(QueryableByName)]
+struct StoredTripRow {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    id: Uuid,
+    #[diesel(sql_type = Text)]
+    source_trip_id: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    vessel_id: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    imei: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    trip_date: NaiveDate,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    started_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    ended_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Double>)]
+    duration_hours: Option<f64>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Double>)]
+    distance_m: Option<f64>,
+    #[diesel(sql_type = diesel::sql_types::Jsonb)]
+    flags: serde_json::Value,
+}
+
+#[derive(QueryableByName)]
+struct PointRow {
+    #[diesel(sql_type = Text)]
+    trip_source_id: String,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    at: chrono::DateTime<chrono::Utc>,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    lat: f64,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    lon: f64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Float4>)]
+    speed_mps: Option<f32>,
+}
+
+fn stored_track(r: StoredTripRow, points: Vec<Position>) -> Result<StoredTrack, StoreError> {
+    let times = match r.started_at {
+        Some(start) => TripTimes::timed(start, r.ended_at).map_err(store_err)?,
+        None => TripTimes::date_only(r.trip_date),
+    };
+    let trip = TrackedTrip::with_id(
+        TrackedTripId(r.id),
+        NewTrackedTrip {
+            source: TrackSource::Pds,
+            source_trip_id: SourceTripId::parse(&r.source_trip_id).map_err(store_err)?,
+            vessel: VesselId::parse(r.vessel_id.as_deref().unwrap_or_default())
+                .map_err(store_err)?,
+            imei: r
+                .imei
+                .as_deref()
+                .map(Imei::parse)
+                .transpose()
+                .map_err(store_err)?,
+            times,
+            duration_hours: r.duration_hours,
+            distance_m: r.distance_m,
+            positions: points,
+        },
+    )
+    .map_err(store_err)?;
+    Ok(StoredTrack {
+        id: r.id,
+        trip,
+        flags: serde_json::from_value(r.flags).map_err(store_err)?,
+    })
+}
+
+impl TrackAssessmentStore for DieselTrackAssessment {
+    fn land(&self) -> Result<Vec<MultiPolygon>, StoreError> {
+        let mut c = self.pool.get().map_err(store_err)?;
+        load_land(&mut c)
+    }
+
+    fn tracks(&self, source_ids: &[String]) -> Result<Vec<StoredTrack>, StoreError> {
+        let mut c = self.pool.get().map_err(store_err)?;
+        let trips: Vec<StoredTripRow> = diesel::sql_query(
+            "SELECT id, source_trip_id, vessel_id, imei, trip_date, started_at, ended_at,
+                    duration_hours, distance_m, flags
+             FROM tracking.tracked_trips WHERE source = 'pds' AND source_trip_id = ANY($1)",
+        )
+        .bind::<diesel::sql_types::Array<Text>, _>(source_ids)
+        .load(&mut c)
+        .map_err(store_err)?;
+        if trips.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<&str> = trips.iter().map(|t| t.source_trip_id.as_str()).collect();
+        let points: Vec<PointRow> = diesel::sql_query(
+            "SELECT trip_source_id, at, lat, lon, speed_mps FROM tracking.positions
+             WHERE trip_source_id = ANY($1) ORDER BY trip_source_id, at",
+        )
+        .bind::<diesel::sql_types::Array<Text>, _>(&ids)
+        .load(&mut c)
+        .map_err(store_err)?;
+        let mut by_trip: HashMap<String, Vec<Position>> = HashMap::new();
+        for p in points {
+            let at = LatLon::new(p.lat, p.lon).map_err(store_err)?;
+            let position =
+                Position::new(Some(p.at), at, p.speed_mps.map(f64::from)).map_err(store_err)?;
+            by_trip.entry(p.trip_source_id).or_default().push(position);
+        }
+        trips
+            .into_iter()
+            .filter_map(|t| {
+                let points = by_trip.remove(&t.source_trip_id)?;
+                Some(stored_track(t, points))
+            })
+            .collect()
+    }
+
+    fn store(&self, id: Uuid, a: &TrackAssessment) -> Result<(), StoreError> {
+        let mut c = self.pool.get().map_err(store_err)?;
+        let errors = a
+            .flags
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count() as i32;
+        diesel::update(t::tracked_trips::table.find(id))
+            .set((
+                t::tracked_trips::flags.eq(serde_json::to_value(&a.flags).map_err(store_err)?),
+                t::tracked_trips::is_valid.eq(errors == 0),
+                t::tracked_trips::error_count.eq(errors),
+                t::tracked_trips::warning_count.eq(a.flags.len() as i32 - errors),
+                t::tracked_trips::sample_lat.eq(a
+                    .samples
+                    .iter()
+                    .map(|p| p.lat())
+                    .collect::<Vec<_>>()),
+                t::tracked_trips::sample_lon.eq(a
+                    .samples
+                    .iter()
+                    .map(|p| p.lon())
+                    .collect::<Vec<_>>()),
+                t::tracked_trips::distance_m.eq(a.distance_m),
+            ))
+            .execute(&mut c)
+            .map_err(store_err)?;
+        Ok(())
     }
 }

@@ -55,6 +55,9 @@ pub struct PositionImportReport {
     pub import_id: Uuid,
     /// Its counts.
     pub counts: PositionCounts,
+    /// The source ids of the trips the file holds positions of (their track rules are
+    /// assessed again on the positions: [`super::assess_tracks::reassess_trips`]).
+    pub trip_ids: Vec<String>,
 }
 
 /// Why a positions import failed. Nothing was written.
@@ -312,6 +315,7 @@ pub fn import_positions(
         report = Some(PositionImportReport {
             import_id,
             counts: record.counts.clone(),
+            trip_ids: s.trips.names.clone(),
         });
         Ok(())
     });

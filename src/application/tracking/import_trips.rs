@@ -39,6 +39,8 @@ pub struct TripImportReport {
     pub counts: TableCounts,
     /// Trips stored that break an error rule (kept, flagged, left out of effort figures).
     pub invalid: u64,
+    /// Source ids of the trips written (new or changed).
+    pub written: Vec<String>,
 }
 
 /// Imports `batch` in one transaction: places each trip at its landing site's
@@ -130,6 +132,10 @@ pub fn import_tracked_trips(
             import_id,
             counts,
             invalid: assessed.iter().filter(|a| !a.is_valid()).count() as u64,
+            written: assessed
+                .iter()
+                .map(|a| a.source.trip.source_trip_id().to_string())
+                .collect(),
         });
         Ok(())
     })?;

@@ -1,0 +1,121 @@
+//! Command: assess tracked trips again on their GPS positions. A PDS trips export has no
+//! positions; its points export does. Whichever arrives second, the trips it concerns are
+//! assessed on both: the speed and land rules need the points, and the effort grid and the
+//! matching need the trip's sampled track.
+
+use uuid::Uuid;
+
+use crate::application::StoreError;
+use crate::domain::shared::{LatLon, MultiPolygon};
+use crate::domain::tracking::{TrackFlag, TrackRules, TrackedTrip, code};
+
+/// A stored trip with its positions, and the flags it carries now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredTrack {
+    /// tasi's id.
+    pub id: Uuid,
+    /// The trip with every stored position, in time order.
+    pub trip: TrackedTrip,
+    /// Its flags as stored.
+    pub flags: Vec<TrackFlag>,
+}
+
+/// What one assessment stores on a trip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrackAssessment {
+    /// The flags: the rules' on the positions, and the duplicate flags of the import.
+    pub flags: Vec<TrackFlag>,
+    /// At most 10 positions evenly spaced along the track (PeskAAS's track signature).
+    pub samples: Vec<LatLon>,
+    /// Distance travelled, metres: as reported, else along the positions.
+    pub distance_m: Option<f64>,
+}
+
+/// Reads and writes of a reassessment (owner rights).
+pub trait TrackAssessmentStore {
+    /// The land the on-land rule uses: the municipality boundaries.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn land(&self) -> Result<Vec<MultiPolygon>, StoreError>;
+
+    /// The stored PDS trips among `source_ids` that have positions, with them.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails or a stored trip no longer reads back.
+    fn tracks(&self, source_ids: &[String]) -> Result<Vec<StoredTrack>, StoreError>;
+
+    /// Stores `assessment` on trip `id`.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn store(&self, id: Uuid, assessment: &TrackAssessment) -> Result<(), StoreError>;
+}
+
+/// Trips read and assessed at a time (bounds the positions held in memory).
+pub const CHUNK: usize = 200;
+
+/// Positions kept in a track signature.
+pub const SAMPLES: usize = 10;
+
+/// At most `n` items evenly spaced along `v`, first and last kept (PeskAAS's
+/// `v[round(seq(1, length(v), length.out = 10))]`).
+pub fn evenly_spaced<T: Copy>(v: &[T], n: usize) -> Vec<T> {
+    if v.len() <= n || n < 2 {
+        return v.to_vec();
+    }
+    let step = (v.len() - 1) as f64 / (n - 1) as f64;
+    (0..n)
+        .filter_map(|k| v.get((k as f64 * step).round() as usize).copied())
+        .collect()
+}
+
+/// Assesses the stored PDS trips `source_ids` on their positions with `rules`: duration,
+/// distance, speed (share of points faster than the limit) and land, keeping the duplicate
+/// flags the import found; stores the flags, the track signature and the distance. Returns
+/// how many trips were assessed (trips without positions, or not imported yet, are skipped:
+/// they are assessed when the other file arrives).
+///
+/// # Errors
+/// [`StoreError`] when the database fails.
+pub fn reassess_trips(
+    store: &dyn TrackAssessmentStore,
+    rules: &TrackRules,
+    source_ids: &[String],
+) -> Result<usize, StoreError> {
+    let land = store.land()?;
+    let mut assessed = 0;
+    for chunk in source_ids.chunks(CHUNK) {
+        for t in store.tracks(chunk)? {
+            let mut flags = rules.assess(&t.trip, &land);
+            flags.extend(t.flags.into_iter().filter(|f| f.code == code::DUPLICATE));
+            let at: Vec<LatLon> = t.trip.positions().iter().map(|p| p.at()).collect();
+            store.store(
+                t.id,
+                &TrackAssessment {
+                    flags,
+                    samples: evenly_spaced(&at, SAMPLES),
+                    distance_m: t.trip.distance_m(),
+                },
+            )?;
+            assessed += 1;
+        }
+    }
+    Ok(assessed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::evenly_spaced;
+
+    #[test]
+    fn a_track_is_sampled_evenly_keeping_both_ends() {
+        let v: Vec<u32> = (0..100).collect();
+        let s = evenly_spaced(&v, 10);
+        assert_eq!(s.len(), 10);
+        assert_eq!(s.first(), Some(&0));
+        assert_eq!(s.last(), Some(&99));
+        assert_eq!(s.get(1), Some(&11));
+        assert_eq!(evenly_spaced(&[1, 2, 3], 10), vec![1, 2, 3]);
+    }
+}
