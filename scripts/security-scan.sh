@@ -184,6 +184,10 @@ LANDING_ID=$(grep -oE '/landings/[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}' "$WORK/landing
 [[ -n "$LANDING_ID" ]] || die "no /landings/<uuid> link in the landings list"
 log "landing id for the path test: $LANDING_ID"
 
+TRIP_ID=$(psql "$DATABASE_URL" -Atc "SELECT id FROM tracking.tracked_trips ORDER BY id LIMIT 1")
+VESSEL_ID=$(psql "$DATABASE_URL" -Atc "SELECT id FROM tracking.vessels ORDER BY id LIMIT 1")
+[[ -n "$TRIP_ID" && -n "$VESSEL_ID" ]] || die "no tracked trip or vessel was imported"
+
 # ---------------------------------------------------------------- 4. sqlmap
 SQLMAP_TARGETS=(
     "dashboard|$BASE/?municipality=Atauro"
@@ -191,6 +195,10 @@ SQLMAP_TARGETS=(
     "summary|$BASE/landings/summary?scope=national"
     "summary-csv|$BASE/landings/summary.csv?scope=national"
     "landing-path-id|$BASE/landings/${LANDING_ID}*"
+    "tracking|$BASE/tracking?from=2018-01&to=2018-12&gear=1&boat=2&municipality=Atauro"
+    "tracking-grid-csv|$BASE/tracking/grid.csv?from=2018-01&to=2018-12&gear=1&boat=2&municipality=Atauro"
+    "tracking-trip-path-id|$BASE/tracking/trips/${TRIP_ID}*"
+    "tracking-vessel-path-id|$BASE/tracking/vessels/${VESSEL_ID}*"
 )
 SQLMAP_SUMMARY="$WORK/sqlmap-summary.txt"
 TOOL_FAILED=""

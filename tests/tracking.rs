@@ -301,6 +301,43 @@ async fn an_atauro_analyst_sees_atauro_tracks_and_nothing_else() {
     let (status, csv) = common::get(&c, &format!("{base}/tracking/matches.csv")).await;
     assert_eq!(status, 200);
     assert_eq!(csv.lines().count() as i64, atauro_matches + 1);
+    // The published views filter the same way for the application role.
+    let as_app = |sql: &str| {
+        use diesel::prelude::*;
+        let mut c =
+            diesel::PgConnection::establish(&tasi::adapters::persistence::app_url_from(&db.url))
+                .unwrap_or_else(|e| panic!("{e}"));
+        c.transaction::<i64, diesel::result::Error, _>(|c| {
+            diesel::sql_query("SELECT set_config('tasi.scope', '[\"Timor-Leste/Atauro\"]', true)")
+                .execute(c)?;
+            #[derive(QueryableByName)]
+            struct N {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                n: i64,
+            }
+            Ok(diesel::sql_query(sql).get_result::<N>(c)?.n)
+        })
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    };
+    assert_eq!(
+        as_app("SELECT count(*) AS n FROM spatial_catch.v1_matches"),
+        atauro_matches
+    );
+    assert!(as_app("SELECT count(*) AS n FROM spatial_catch.v1_effort_grid") > 0);
+    assert_eq!(
+        as_app(
+            "SELECT count(*) AS n FROM spatial_catch.v1_effort_grid
+             WHERE municipality IS DISTINCT FROM 'Atauro'"
+        ),
+        0
+    );
+    assert_eq!(
+        as_app(
+            "SELECT count(*) AS n FROM tracking.v1_vessel_activity
+             WHERE site_path NOT LIKE 'Timor-Leste/Atauro/%'"
+        ),
+        0
+    );
     let (_, grid) = common::get(&c, &format!("{base}/tracking/grid.csv")).await;
     assert!(grid.lines().count() > 1);
     assert!(
