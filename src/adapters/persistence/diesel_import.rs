@@ -9,7 +9,7 @@ use diesel::upsert::excluded;
 use uuid::Uuid;
 
 use super::schema::{geography as g, landings as l};
-use super::{PgPool, store_err};
+use super::{PgPool, in_transaction, set_scope, store_err};
 use crate::application::StoreError;
 use crate::application::landings::ports::{
     AssessedLanding, ImportRecord, ImportTransaction, ImportUnitOfWork, ProjectionTransaction,
@@ -34,17 +34,6 @@ impl DieselImportUnitOfWork {
     }
 }
 
-enum TxError {
-    Diesel(diesel::result::Error),
-    Store(StoreError),
-}
-
-impl From<diesel::result::Error> for TxError {
-    fn from(e: diesel::result::Error) -> Self {
-        TxError::Diesel(e)
-    }
-}
-
 impl DieselImportUnitOfWork {
     /// Runs `work` on one transaction; `relaxed` commits without waiting for the WAL flush;
     /// `scope`, when given, is the transaction's row-level-security scope.
@@ -54,31 +43,12 @@ impl DieselImportUnitOfWork {
         scope: Option<&AccessScope>,
         work: &mut dyn FnMut(&mut DieselImportTx<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut conn = self.pool.get().map_err(store_err)?;
-        let scope_json = match scope {
-            Some(scope) => {
-                let paths: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
-                Some(serde_json::to_string(&paths).map_err(store_err)?)
+        in_transaction(&self.pool, relaxed, |conn| {
+            if let Some(scope) = scope {
+                set_scope(conn, scope)?;
             }
-            None => None,
-        };
-        let result = conn.transaction::<(), TxError, _>(|conn| {
-            if relaxed {
-                diesel::sql_query("SET LOCAL synchronous_commit TO off").execute(conn)?;
-            }
-            if let Some(json) = &scope_json {
-                diesel::sql_query("SELECT set_config('tasi.scope', $1, true)")
-                    .bind::<diesel::sql_types::Text, _>(json)
-                    .execute(conn)?;
-            }
-            let mut tx = DieselImportTx { conn };
-            work(&mut tx).map_err(TxError::Store)
-        });
-        match result {
-            Ok(()) => Ok(()),
-            Err(TxError::Diesel(e)) => Err(store_err(e)),
-            Err(TxError::Store(e)) => Err(e),
-        }
+            work(&mut DieselImportTx { conn })
+        })
     }
 }
 

@@ -43,7 +43,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::schema::tracking as t;
-use super::{APP_ROLE, PgPool, store_err};
+use super::{APP_ROLE, PgPool, in_transaction, single_country, store_err};
 use crate::application::StoreError;
 use crate::application::tracking::position_ports::{
     PositionImportRecord, PositionImportTransaction, PositionImportUnitOfWork, RejectedRow,
@@ -76,29 +76,17 @@ impl DieselPositionImport {
     }
 }
 
-enum TxError {
-    Diesel(diesel::result::Error),
-    Store(StoreError),
-}
-
-impl From<diesel::result::Error> for TxError {
-    fn from(e: diesel::result::Error) -> Self {
-        TxError::Diesel(e)
-    }
-}
-
 impl PositionImportUnitOfWork for DieselPositionImport {
     fn run(
         &self,
         work: &mut dyn FnMut(&mut dyn PositionImportTransaction) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut conn = self.pool.get().map_err(store_err)?;
-        let result = conn.transaction::<(), TxError, _>(|conn| {
-            // Re-running an import is the recovery from a lost commit (it is idempotent), so
-            // the commit need not wait for the WAL flush.
-            diesel::sql_query("SET LOCAL synchronous_commit TO off").execute(conn)?;
+        // Re-running an import is the recovery from a lost commit (it is idempotent), so the
+        // commit need not wait for the WAL flush.
+        in_transaction(&self.pool, true, |conn| {
             diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('tracking.positions'))")
-                .execute(conn)?;
+                .execute(conn)
+                .map_err(store_err)?;
             let mut tx = DieselPositionTx {
                 conn,
                 targets: HashMap::new(),
@@ -110,14 +98,9 @@ impl PositionImportUnitOfWork for DieselPositionImport {
                 trips: Vec::new(),
                 boats: Vec::new(),
             };
-            work(&mut tx).map_err(TxError::Store)?;
-            tx.finish_loading().map_err(TxError::Store)
-        });
-        match result {
-            Ok(()) => Ok(()),
-            Err(TxError::Diesel(e)) => Err(store_err(e)),
-            Err(TxError::Store(e)) => Err(e),
-        }
+            work(&mut tx)?;
+            tx.finish_loading()
+        })
     }
 }
 
@@ -375,20 +358,7 @@ impl DieselPositionTx<'_> {
 
 impl PositionImportTransaction for DieselPositionTx<'_> {
     fn single_country(&mut self) -> Result<String, StoreError> {
-        #[derive(QueryableByName)]
-        struct Country {
-            #[diesel(sql_type = diesel::sql_types::Text)]
-            path: String,
-        }
-        // The geography context's published view, not its table.
-        let found: Option<Country> = diesel::sql_query(
-            "SELECT min(path) AS path FROM geography.v1_jurisdictions
-             WHERE kind = 'country' HAVING count(*) = 1",
-        )
-        .get_result(self.conn)
-        .optional()
-        .map_err(store_err)?;
-        Ok(found.map(|c| c.path).unwrap_or_default())
+        Ok(single_country(self.conn)?.unwrap_or_default())
     }
 
     fn record_import(&mut self, r: &PositionImportRecord) -> Result<(), StoreError> {

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Date, Double, Int2, Integer, Nullable, Text};
 use uuid::Uuid;
 
-use super::{PgPool, store_err};
+use super::{PgPool, single_country, store_err};
 use crate::application::StoreError;
 use crate::application::spatial_catch::refresh::{
     LandingView, SpatialCatchModels, SpatialCatchStore, TripView,
@@ -166,20 +166,8 @@ impl SpatialCatchStore for DieselSpatialCatch {
     }
 
     fn country(&self) -> Result<Option<String>, StoreError> {
-        #[derive(QueryableByName)]
-        struct P {
-            #[diesel(sql_type = Text)]
-            path: String,
-        }
         let mut c = self.pool.get().map_err(store_err)?;
-        let rows: Vec<P> =
-            diesel::sql_query("SELECT path FROM geography.v1_jurisdictions WHERE kind = 'country'")
-                .load(&mut c)
-                .map_err(store_err)?;
-        Ok(match rows.as_slice() {
-            [only] => Some(only.path.clone()),
-            _ => None,
-        })
+        single_country(&mut c)
     }
 
     fn replace(&self, m: &SpatialCatchModels) -> Result<(), StoreError> {

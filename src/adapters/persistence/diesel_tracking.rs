@@ -9,7 +9,7 @@ use diesel::sql_types::Text;
 use uuid::Uuid;
 
 use super::schema::tracking as t;
-use super::{PgPool, store_err};
+use super::{PgPool, in_transaction, single_country, store_err};
 use crate::application::StoreError;
 use crate::application::tracking::assess_tracks::{
     SAMPLES, StoredTrack, TrackAssessment, TrackAssessmentStore, evenly_spaced,
@@ -39,33 +39,13 @@ impl DieselTrackingImport {
     }
 }
 
-enum TxError {
-    Diesel(diesel::result::Error),
-    Store(StoreError),
-}
-
-impl From<diesel::result::Error> for TxError {
-    fn from(e: diesel::result::Error) -> Self {
-        TxError::Diesel(e)
-    }
-}
-
 impl TrackingImportUnitOfWork for DieselTrackingImport {
     fn run(
         &self,
         work: &mut dyn FnMut(&mut dyn TrackingImportTransaction) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut conn = self.pool.get().map_err(store_err)?;
-        let r = conn.transaction::<(), TxError, _>(|conn| {
-            // Re-runnable like the landings import: no need to wait for the WAL flush.
-            diesel::sql_query("SET LOCAL synchronous_commit TO off").execute(conn)?;
-            work(&mut Tx { conn }).map_err(TxError::Store)
-        });
-        match r {
-            Ok(()) => Ok(()),
-            Err(TxError::Diesel(e)) => Err(store_err(e)),
-            Err(TxError::Store(e)) => Err(e),
-        }
+        // Re-runnable like the landings import: no need to wait for the WAL flush.
+        in_transaction(&self.pool, true, |conn| work(&mut Tx { conn }))
     }
 }
 
@@ -201,15 +181,7 @@ impl TrackingImportTransaction for Tx<'_> {
                 (r.code, (r.path, municipality))
             })
             .collect();
-        let countries: Vec<PathRow> = diesel::sql_query(
-            "SELECT path AS code, path FROM geography.v1_jurisdictions WHERE kind = 'country'",
-        )
-        .load(self.conn)
-        .map_err(store_err)?;
-        let country = match countries.as_slice() {
-            [only] => Some(only.path.clone()),
-            _ => None,
-        };
+        let country = single_country(self.conn)?;
         Ok((sites, country))
     }
 

@@ -146,29 +146,23 @@ pub fn check_app_role(pool: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs `work` in one transaction whose row-level-security scope is `scope`
-/// (`set_config('tasi.scope', …, true)`, i.e. `SET LOCAL`): the policies of the fishery
-/// tables then show only rows under the scope's paths. Committed when `work` returns `Ok`.
+/// Sets the row-level-security scope of the current transaction to `scope`
+/// (`set_config('tasi.scope', '["Timor-Leste/Atauro"]', true)`, the parameterised form of
+/// `SET LOCAL`): the policies of the fishery tables then show only rows under its paths.
 ///
 /// # Errors
-/// The error of `work`, or the database's (mapped by `E: From<diesel::result::Error>`).
-pub fn in_scope<T, E>(
+/// When the database refuses.
+pub(crate) fn set_scope(
     conn: &mut PgConnection,
     scope: &crate::domain::shared::AccessScope,
-    work: impl FnOnce(&mut PgConnection) -> Result<T, E>,
-) -> Result<T, E>
-where
-    E: From<diesel::result::Error>,
-{
+) -> Result<(), StoreError> {
     let paths: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
-    let json = serde_json::to_string(&paths)
-        .map_err(|e| E::from(diesel::result::Error::SerializationError(Box::new(e))))?;
-    conn.transaction(|c| {
-        diesel::sql_query("SELECT set_config('tasi.scope', $1, true)")
-            .bind::<diesel::sql_types::Text, _>(json)
-            .execute(c)?;
-        work(c)
-    })
+    let json = serde_json::to_string(&paths).map_err(store_err)?;
+    diesel::sql_query("SELECT set_config('tasi.scope', $1, true)")
+        .bind::<diesel::sql_types::Text, _>(json)
+        .execute(conn)
+        .map_err(store_err)?;
+    Ok(())
 }
 
 /// A pooled connection inside a read-only transaction whose row-level-security scope is set
@@ -186,16 +180,11 @@ impl ScopedRead {
         scope: &crate::domain::shared::AccessScope,
     ) -> Result<Self, StoreError> {
         let mut c = pool.get().map_err(store_err)?;
-        let paths: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
-        let json = serde_json::to_string(&paths).map_err(store_err)?;
         diesel::sql_query("BEGIN READ ONLY")
             .execute(&mut c)
             .map_err(store_err)?;
         let mut guard = ScopedRead(c);
-        diesel::sql_query("SELECT set_config('tasi.scope', $1, true)")
-            .bind::<diesel::sql_types::Text, _>(json)
-            .execute(&mut guard.0)
-            .map_err(store_err)?;
+        set_scope(&mut guard.0, scope)?;
         Ok(guard)
     }
 }
@@ -240,6 +229,65 @@ pub(crate) fn scope_patterns(
         })
         .collect();
     (exact, prefixes)
+}
+
+/// A transaction's failure: the database's, or the work's own.
+enum TxError {
+    Diesel(diesel::result::Error),
+    Store(StoreError),
+}
+
+impl From<diesel::result::Error> for TxError {
+    fn from(e: diesel::result::Error) -> Self {
+        TxError::Diesel(e)
+    }
+}
+
+/// Runs `work` in one transaction on a connection of `pool`: committed when it returns
+/// `Ok`, rolled back otherwise. `relaxed` commits without waiting for the WAL flush
+/// (`synchronous_commit off`), for re-runnable imports whose recovery from a lost commit is
+/// a re-run.
+///
+/// # Errors
+/// The error `work` returned, or the database's.
+pub(crate) fn in_transaction(
+    pool: &PgPool,
+    relaxed: bool,
+    work: impl FnOnce(&mut PgConnection) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut conn = pool.get().map_err(store_err)?;
+    let result = conn.transaction::<(), TxError, _>(|conn| {
+        if relaxed {
+            diesel::sql_query("SET LOCAL synchronous_commit TO off").execute(conn)?;
+        }
+        work(conn).map_err(TxError::Store)
+    });
+    match result {
+        Ok(()) => Ok(()),
+        Err(TxError::Diesel(e)) => Err(store_err(e)),
+        Err(TxError::Store(e)) => Err(e),
+    }
+}
+
+/// The path of the jurisdiction tree's country when there is exactly one (the geography
+/// context's published view), else `None`.
+///
+/// # Errors
+/// When the database fails.
+pub(crate) fn single_country(conn: &mut PgConnection) -> Result<Option<String>, StoreError> {
+    #[derive(QueryableByName)]
+    struct Country {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        path: String,
+    }
+    let found: Option<Country> = diesel::sql_query(
+        "SELECT min(path) AS path FROM geography.v1_jurisdictions
+         WHERE kind = 'country' HAVING count(*) = 1",
+    )
+    .get_result(conn)
+    .optional()
+    .map_err(store_err)?;
+    Ok(found.map(|c| c.path))
 }
 
 /// True when the database answers a trivial query.
