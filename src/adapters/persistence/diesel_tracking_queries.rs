@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{PgPool, ScopedRead, scope_patterns, store_err};
 use crate::application::StoreError;
 use crate::application::tracking::ports::{
-    CellRow, CellTotal, GridFilter, ImputedView, MatchRateRow, MatchingRun, TrackPoint,
+    CellRow, CellTotal, GridFilter, ImputedView, MatchRateRow, MatchingRun, PositionView,
     TrackingQueries, TripDetail, VesselActivityRow, VesselDetail, VesselMonth,
 };
 use crate::domain::shared::AccessScope;
@@ -32,11 +32,6 @@ impl DieselTrackingQueries {
 /// Positions drawn on a trip's page at most (a PDS trip may have thousands).
 pub const MAX_POSITIONS_SHOWN: i64 = 5000;
 
-/// The scope as (exact paths, `LIKE` prefixes).
-fn patterns(scope: &AccessScope) -> (Vec<String>, Vec<String>) {
-    scope_patterns(scope)
-}
-
 const GRID_WHERE: &str = "(jurisdiction_path = ANY($1) OR jurisdiction_path LIKE ANY($2))
      AND ($3::date IS NULL OR month >= $3) AND ($4::date IS NULL OR month <= $4)
      AND ($5::int2 IS NULL OR gear_code = $5) AND ($6::text IS NULL OR municipality = $6)
@@ -49,7 +44,7 @@ fn grid_query(
     sql: &str,
 ) -> diesel::query_builder::BoxedSqlQuery<'static, diesel::pg::Pg, diesel::query_builder::SqlQuery>
 {
-    let (exact, prefixes) = patterns(scope);
+    let (exact, prefixes) = scope_patterns(scope);
     diesel::sql_query(sql)
         .into_boxed()
         .bind::<Array<Text>, _>(exact)
@@ -184,7 +179,7 @@ impl TrackingQueries for DieselTrackingQueries {
             trips_matched: i32,
         }
         let mut c = ScopedRead::open(&self.pool, scope)?;
-        let (exact, prefixes) = patterns(scope);
+        let (exact, prefixes) = scope_patterns(scope);
         let rows: Vec<R> = diesel::sql_query(
             "SELECT month, municipality, landings_with_tracker, landings_matched, trips,
                     trips_matched
@@ -271,7 +266,7 @@ impl TrackingQueries for DieselTrackingQueries {
             trip_source_id: i64,
         }
         let mut c = ScopedRead::open(&self.pool, scope)?;
-        let (exact, prefixes) = patterns(scope);
+        let (exact, prefixes) = scope_patterns(scope);
         let rows: Vec<R> = diesel::sql_query(
             "SELECT landing_source_id, trip_source_id FROM spatial_catch.matches
              WHERE site_path = ANY($1) OR site_path LIKE ANY($2)
@@ -357,7 +352,7 @@ impl TrackingQueries for DieselTrackingQueries {
             too_far: bool,
         }
         let mut c = ScopedRead::open(&self.pool, scope)?;
-        let (exact, prefixes) = patterns(scope);
+        let (exact, prefixes) = scope_patterns(scope);
         let r: Option<R> = diesel::sql_query(
             "SELECT source, source_trip_id, vessel_id, imei, trip_date, started_at, ended_at,
                     duration_hours, distance_m, site_path, gear_code, habitat_code, boat_code,
@@ -386,7 +381,7 @@ impl TrackingQueries for DieselTrackingQueries {
         } else {
             Vec::new()
         };
-        let positions: Vec<TrackPoint> = if points.is_empty() {
+        let positions: Vec<PositionView> = if points.is_empty() {
             r.sample_lat
                 .iter()
                 .zip(&r.sample_lon)
@@ -490,7 +485,7 @@ impl TrackingQueries for DieselTrackingQueries {
             active_days: i64,
         }
         let mut c = ScopedRead::open(&self.pool, scope)?;
-        let (exact, prefixes) = patterns(scope);
+        let (exact, prefixes) = scope_patterns(scope);
         let v: Option<V> = diesel::sql_query(
             "SELECT name, boat_code, home_site_code, site_path FROM tracking.vessels
              WHERE id = $1 AND (site_path = ANY($2) OR site_path LIKE ANY($3))",
@@ -566,7 +561,7 @@ impl TrackingQueries for DieselTrackingQueries {
             active_days: i64,
         }
         let mut c = ScopedRead::open(&self.pool, scope)?;
-        let (exact, prefixes) = patterns(scope);
+        let (exact, prefixes) = scope_patterns(scope);
         let rows: Vec<R> = diesel::sql_query(
             "SELECT t.vessel_id, v.boat_code, v.site_path,
                     date_trunc('month', t.trip_date)::date AS month, count(*) AS trips,

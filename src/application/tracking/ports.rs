@@ -271,7 +271,7 @@ pub struct MatchingRun {
 
 /// A position of a trip: time (PDS points; none for sampled PeskAAS positions), latitude,
 /// longitude (degrees), speed (m/s).
-pub type TrackPoint = (Option<DateTime<Utc>>, f64, f64, Option<f64>);
+pub type PositionView = (Option<DateTime<Utc>>, f64, f64, Option<f64>);
 
 /// One tracked trip as its page shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -309,7 +309,7 @@ pub struct TripDetail {
     /// Flags: (code, severity, reason).
     pub flags: Vec<(String, String, String)>,
     /// The positions: PDS points when loaded, else the sampled ones.
-    pub positions: Vec<TrackPoint>,
+    pub positions: Vec<PositionView>,
     /// The surveyed landing matched to it: (id, source id).
     pub matched_landing: Option<(Uuid, i64)>,
     /// Gear and habitat imputed from a donor, when the trip is unmatched.
