@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
-use tasi::adapters::importers::peskaas::SOURCE;
+use tasi::adapters::importers::landings::peskaas::SOURCE;
 use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::adapters::persistence;
 
@@ -70,8 +70,8 @@ fn main() -> anyhow::Result<()> {
     // One migrated database, emptied before each run; a CHECKPOINT first, so that no run
     // pays for the WAL of the one before.
     let url = fresh_db("tasi_bench")?;
-    persistence::migrate(&url)?;
-    let pool = persistence::connect(&url, 2)?;
+    persistence::shared::migrate(&url)?;
+    let pool = persistence::shared::connect(&url, 2)?;
     let empty = |url: &str| -> anyhow::Result<()> {
         let mut c = PgConnection::establish(url)?;
         diesel::sql_query(

@@ -165,7 +165,7 @@ fn empty_positions(url: &str) -> anyhow::Result<()> {
 /// indexes) created beforehand, so that every row goes through the indexed parent.
 fn compare_designs(
     url: &str,
-    pool: &persistence::PgPool,
+    pool: &persistence::shared::PgPool,
     file: &Path,
     points: u64,
 ) -> anyhow::Result<()> {
@@ -236,8 +236,8 @@ fn main() -> anyhow::Result<()> {
 
     // 1. tasi's import, in process, into an empty database.
     let url = fresh_db("tasi_bench_pds")?;
-    persistence::migrate(&url)?;
-    let pool = persistence::connect(&url, 2)?;
+    persistence::shared::migrate(&url)?;
+    let pool = persistence::shared::connect(&url, 2)?;
     let mut tasi = Vec::new();
     let mut imported = 0;
     for _ in 0..runs {

@@ -8,19 +8,20 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use tasi::adapters::config::Config;
 use tasi::adapters::http::{self, AppState};
-use tasi::adapters::importers::peskaas::SOURCE as PESKAAS;
+use tasi::adapters::importers::landings::peskaas::SOURCE as PESKAAS;
 use tasi::adapters::importers::{
+    landings::synthetic,
     run::{
         TrackImportError, assess_pds_tracks, import_pds_points, import_pds_trips,
         import_peskaas_dir, import_peskaas_tracks,
     },
-    synthetic, tracked_trips,
+    tracking::tracked_trips,
 };
-use tasi::adapters::persistence::diesel_spatial_catch::DieselSpatialCatch;
-use tasi::adapters::persistence::{
-    self,
-    diesel_users::{DieselAuditLog, DieselJurisdictionDirectory, DieselUserRepository},
+use tasi::adapters::persistence::access::users::{
+    DieselAuditLog, DieselJurisdictionDirectory, DieselUserRepository,
 };
+use tasi::adapters::persistence::shared as persistence;
+use tasi::adapters::persistence::spatial_catch::models::DieselSpatialCatch;
 use tasi::adapters::security::{
     hasher::Argon2idHasher, password_strength::ZxcvbnStrength, random_hex,
 };

@@ -11,10 +11,10 @@ use common::{TestClock, TestDb, add_user_as, client, csrf_of, get, peskaas_dir, 
 use diesel::RunQueryDsl;
 use reqwest::{Client, StatusCode};
 use tasi::adapters::http::AppState;
-use tasi::adapters::http::views::int;
-use tasi::adapters::importers::peskaas::SOURCE;
+use tasi::adapters::http::shared::views::int;
+use tasi::adapters::importers::landings::peskaas::SOURCE;
 use tasi::adapters::importers::run::import_peskaas_dir;
-use tasi::adapters::persistence::diesel_users::DieselUserRepository;
+use tasi::adapters::persistence::access::users::DieselUserRepository;
 use tasi::application::access::{NewGrants, UserRepository};
 use tasi::domain::access::{Grant, Role};
 use tasi::domain::shared::JurisdictionPath;

@@ -628,7 +628,7 @@ pub fn f() {
 fn application_naming_adapters_is_caught() {
     let found = violations(
         "src/application/landings/x.rs",
-        "use crate::adapters::persistence::PgPool;\n",
+        "use crate::adapters::persistence::shared::PgPool;\n",
         &test_crates(),
     );
     assert_eq!(found.len(), 1, "{found:#?}");
@@ -723,7 +723,7 @@ mod tests {
 
 #[test]
 fn adapters_may_name_anything() {
-    let source = "use diesel::prelude::*;\nuse crate::application::StoreError;\nfn f() { tracing::info!(\"x\"); }\n";
+    let source = "use diesel::prelude::*;\nuse crate::application::shared::StoreError;\nfn f() { tracing::info!(\"x\"); }\n";
     assert!(violations("src/adapters/persistence/x.rs", source, &test_crates()).is_empty());
     assert!(violations("src/main.rs", source, &test_crates()).is_empty());
 }

@@ -8,9 +8,10 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{Scratch, TestDb};
-use tasi::adapters::importers::peskaas::{SOURCE, SourceFileError};
+use tasi::adapters::importers::landings::peskaas::SOURCE;
+use tasi::adapters::importers::landings::synthetic;
 use tasi::adapters::importers::run::{ImportFilesError, import_peskaas_dir};
-use tasi::adapters::importers::synthetic;
+use tasi::application::shared::SourceFileError;
 
 fn clean_set(dir: &Path) {
     let end = chrono::NaiveDate::from_ymd_opt(2020, 8, 31).unwrap_or_default();

@@ -5,9 +5,9 @@ mod common;
 
 use common::{Scratch, TestDb, client, csrf_of, get, peskaas_dir, spawn_app, spawn_app_with};
 use reqwest::{Client, StatusCode};
-use tasi::adapters::importers::peskaas::SOURCE;
+use tasi::adapters::importers::landings::peskaas::SOURCE;
+use tasi::adapters::importers::landings::synthetic;
 use tasi::adapters::importers::run::import_peskaas_dir;
-use tasi::adapters::importers::synthetic;
 use tasi::application::access::NewGrants;
 
 const EMAIL: &str = "officer@fisheries.tl";

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{TestDb, peskaas_dir};
-use tasi::adapters::importers::peskaas::SOURCE;
+use tasi::adapters::importers::landings::peskaas::SOURCE;
 use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::application::landings::ports::TableCounts;
 

@@ -11,10 +11,10 @@ use chrono::{Duration, NaiveDateTime};
 use common::{Scratch, TestDb};
 use diesel::prelude::*;
 use tasi::adapters::importers::run::{import_pds_points, import_pds_points_with};
+use tasi::application::shared::SourceFileError;
 use tasi::application::tracking::import_positions::{
     ImportPositionsError, PositionImportContext, PositionImportReport,
 };
-use tasi::application::tracking::position_ports::SourceFileError;
 
 const HEADER: &str =
     "Time,Boat,Trip,Lat,Lng,Speed (M/S),Range (Meters),Heading,Boat Name,Community";

@@ -6,7 +6,7 @@ mod common;
 use std::process::Command;
 
 use common::{Scratch, TestDb, peskaas_dir};
-use tasi::adapters::importers::peskaas::SOURCE;
+use tasi::adapters::importers::landings::peskaas::SOURCE;
 use tasi::adapters::importers::run::import_peskaas_dir;
 
 const HEADER: &str = "Trip,Started,Ended,Boat,Boat Name,Boat Gear,Community,Duration (Seconds),Range (Meters),Distance (Meters),IMEI,Device Id,Last Seen";
@@ -170,9 +170,10 @@ fn pds_trips_are_imported_assessed_and_placed_with_bad_rows_reported() {
     // a scope that covers the trip's site.
     use diesel::prelude::*;
     let seen = |scope: &str| {
-        let mut c =
-            diesel::PgConnection::establish(&tasi::adapters::persistence::app_url_from(&db.url))
-                .unwrap_or_else(|e| panic!("{e}"));
+        let mut c = diesel::PgConnection::establish(
+            &tasi::adapters::persistence::shared::app_url_from(&db.url),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         c.transaction::<i64, diesel::result::Error, _>(|c| {
             diesel::sql_query("SELECT set_config('tasi.scope', $1, true)")
                 .bind::<diesel::sql_types::Text, _>(scope)

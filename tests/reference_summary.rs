@@ -8,7 +8,7 @@ use std::process::Command;
 
 use common::{TestDb, client, get, log_in_as, peskaas_dir, spawn_app};
 use reqwest::StatusCode;
-use tasi::adapters::importers::peskaas::SOURCE;
+use tasi::adapters::importers::landings::peskaas::SOURCE;
 use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::application::access::NewGrants;
 use tasi::domain::access::Role;

@@ -6,7 +6,7 @@ mod common;
 use common::{TestDb, add_user_as, client, csrf_of, get, log_in_as, peskaas_dir, spawn_app};
 use diesel::RunQueryDsl;
 use reqwest::{Client, StatusCode};
-use tasi::adapters::importers::peskaas::SOURCE;
+use tasi::adapters::importers::landings::peskaas::SOURCE;
 use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::application::access::NewGrants;
 use tasi::domain::access::Role;
@@ -101,7 +101,7 @@ async fn accept_correct_and_reject_change_the_summaries_and_keep_the_history() {
     assert!(
         queue.contains(&format!(
             "{} flagged landings",
-            tasi::adapters::http::views::int(waiting)
+            tasi::adapters::http::shared::views::int(waiting)
         )),
         "{waiting}"
     );

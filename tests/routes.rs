@@ -6,8 +6,8 @@ mod common;
 
 use common::{TestDb, add_user_as, client, log_in_as, spawn_app};
 use reqwest::StatusCode;
+use tasi::adapters::importers::landings::synthetic;
 use tasi::adapters::importers::run::import_peskaas_dir;
-use tasi::adapters::importers::synthetic;
 use tasi::application::access::NewGrants;
 
 /// Routes served without a login: (method, path pattern).
@@ -23,11 +23,21 @@ const PUBLIC: [(&str, &str); 5] = [
 fn inventory() -> Vec<(String, String)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/adapters/http");
     let mut routes = Vec::new();
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        .collect();
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(dir)];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .flatten()
+        {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                files.push(p);
+            }
+        }
+    }
     files.sort();
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap_or_default();

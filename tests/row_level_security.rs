@@ -6,9 +6,9 @@ mod common;
 
 use common::{TestDb, peskaas_dir};
 use diesel::prelude::*;
-use tasi::adapters::importers::peskaas::SOURCE;
+use tasi::adapters::importers::landings::peskaas::SOURCE;
 use tasi::adapters::importers::run::import_peskaas_dir;
-use tasi::adapters::persistence::app_url_from;
+use tasi::adapters::persistence::shared::app_url_from;
 
 #[derive(QueryableByName)]
 struct N {
@@ -253,17 +253,17 @@ fn the_application_role_sees_and_changes_only_its_scope() {
 #[test]
 fn the_server_refuses_a_role_that_bypasses_row_level_security() {
     let db = TestDb::new();
-    let e = tasi::adapters::persistence::check_app_role(&db.pool)
+    let e = tasi::adapters::persistence::shared::check_app_role(&db.pool)
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert!(e.contains("bypasses row-level security"), "{e}");
-    assert!(tasi::adapters::persistence::check_app_role(&db.app_pool).is_ok());
+    assert!(tasi::adapters::persistence::shared::check_app_role(&db.app_pool).is_ok());
 }
 
 #[test]
 fn the_projector_serves_pending_rebuild_requests_once() {
-    use tasi::adapters::persistence::diesel_import::DieselImportUnitOfWork;
+    use tasi::adapters::persistence::landings::writes::DieselImportUnitOfWork;
     use tasi::application::landings::review_landing::project_read_models;
     let db = TestDb::new();
     import_peskaas_dir(&db.pool, &peskaas_dir(), SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{Scratch, TestDb, peskaas_dir};
-use tasi::adapters::importers::peskaas::SOURCE;
+use tasi::adapters::importers::landings::peskaas::SOURCE;
 use tasi::adapters::importers::run::{import_peskaas_dir, import_peskaas_tracks};
 
 fn import_all(db: &TestDb, dir: &std::path::Path) {
@@ -145,7 +145,7 @@ fn path(p: &str) -> tasi::domain::shared::JurisdictionPath {
 
 /// The real data imported (landings and tracks) and the spatial-catch models built.
 fn prepared() -> TestDb {
-    use tasi::adapters::persistence::diesel_spatial_catch::DieselSpatialCatch;
+    use tasi::adapters::persistence::spatial_catch::models::DieselSpatialCatch;
     use tasi::application::spatial_catch::refresh::refresh_spatial_catch;
     let db = TestDb::new();
     let dir = peskaas_dir();
@@ -304,9 +304,10 @@ async fn an_atauro_analyst_sees_atauro_tracks_and_nothing_else() {
     // The published views filter the same way for the application role.
     let as_app = |sql: &str| {
         use diesel::prelude::*;
-        let mut c =
-            diesel::PgConnection::establish(&tasi::adapters::persistence::app_url_from(&db.url))
-                .unwrap_or_else(|e| panic!("{e}"));
+        let mut c = diesel::PgConnection::establish(
+            &tasi::adapters::persistence::shared::app_url_from(&db.url),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         c.transaction::<i64, diesel::result::Error, _>(|c| {
             diesel::sql_query("SELECT set_config('tasi.scope', '[\"Timor-Leste/Atauro\"]', true)")
                 .execute(c)?;
@@ -389,7 +390,7 @@ async fn an_atauro_analyst_sees_atauro_tracks_and_nothing_else() {
     // A review asks (outbox) for the spatial-catch models to be rebuilt; the projector serves
     // the request once.
     use diesel::prelude::*;
-    use tasi::adapters::persistence::diesel_spatial_catch::DieselSpatialCatch;
+    use tasi::adapters::persistence::spatial_catch::models::DieselSpatialCatch;
     use tasi::application::spatial_catch::refresh::refresh_if_requested;
     let mut owner = db.pool.get().unwrap_or_else(|e| panic!("{e}"));
     diesel::sql_query("INSERT INTO landings.outbox (topic) VALUES ('spatial_catch.rebuild')")

@@ -30,8 +30,9 @@ impl Config {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
         Config {
-            app_database_url: var("TASI_APP_DATABASE_URL")
-                .unwrap_or_else(|| crate::adapters::persistence::app_url_from(&database_url)),
+            app_database_url: var("TASI_APP_DATABASE_URL").unwrap_or_else(|| {
+                crate::adapters::persistence::shared::app_url_from(&database_url)
+            }),
             database_url,
             bind: var("TASI_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
             secure_cookies: var("TASI_SECURE_COOKIES").is_none_or(|v| v == "true" || v == "1"),

@@ -7,10 +7,10 @@ use std::path::PathBuf;
 
 use diesel::prelude::*;
 use tasi::adapters::http::{self, AppState};
-use tasi::adapters::persistence::diesel_users::{
+use tasi::adapters::persistence::access::users::{
     DieselJurisdictionDirectory, DieselUserRepository,
 };
-use tasi::adapters::persistence::{self, PgPool};
+use tasi::adapters::persistence::shared::{self as persistence, PgPool};
 use tasi::adapters::security::hasher::Argon2idHasher;
 use tasi::adapters::security::password_strength::ZxcvbnStrength;
 use tasi::application::access::{NewGrants, NewUser, add_user};

@@ -1,15 +1,11 @@
 //! The HTTP adapter: actix-web application, routes and server-rendered pages.
 
 #[macro_use]
-mod support;
+pub mod shared;
 
 pub mod access;
-pub mod admin;
-pub mod errors;
 pub mod landings;
-pub mod svg;
 pub mod tracking;
-pub mod views;
 
 use std::sync::Arc;
 
@@ -23,15 +19,14 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 
 use crate::adapters::clock::SystemClock;
-use crate::adapters::persistence::{
-    PgPool,
-    diesel_import::DieselImportUnitOfWork,
-    diesel_landing_queries::DieselLandingQueries,
-    diesel_spatial_catch::DieselSpatialCatch,
-    diesel_tracking_queries::DieselTrackingQueries,
-    diesel_users::{DieselAuditLog, DieselJurisdictionDirectory, DieselUserRepository},
-    ping,
+use crate::adapters::persistence::access::users::{
+    DieselAuditLog, DieselJurisdictionDirectory, DieselUserRepository,
 };
+use crate::adapters::persistence::landings::queries::DieselLandingQueries;
+use crate::adapters::persistence::landings::writes::DieselImportUnitOfWork;
+use crate::adapters::persistence::shared::{PgPool, ping};
+use crate::adapters::persistence::spatial_catch::models::DieselSpatialCatch;
+use crate::adapters::persistence::tracking::queries::DieselTrackingQueries;
 use crate::adapters::security::input::refuse_nul_input;
 use crate::adapters::security::throttle::LoginThrottle;
 use crate::adapters::security::{
@@ -255,12 +250,12 @@ pub fn run(
             .wrap(Compress::default())
             .wrap(TracingLogger::default())
             .route("/healthz", web::get().to(healthz))
-            .configure(access::routes)
-            .configure(admin::routes)
+            .configure(access::login::routes)
+            .configure(access::admin::routes)
             .configure(landings::routes)
             .configure(tracking::routes)
             .service(Files::new("/static", static_dir))
-            .default_service(web::to(errors::not_found))
+            .default_service(web::to(shared::errors::not_found))
     })
     .listen(listener)?
     .run();

@@ -2,14 +2,16 @@
 
 use std::path::Path;
 
-use super::pds::PdsPointsReader;
-use super::peskaas::{self, SourceFileError};
-use crate::adapters::persistence::diesel_positions::DieselPositionImport;
-use crate::adapters::persistence::diesel_tracking::DieselTrackingImport;
-use crate::adapters::persistence::{PgPool, diesel_import::DieselImportUnitOfWork};
+use super::landings::peskaas;
+use super::tracking::pds_points::PdsPointsReader;
+use crate::adapters::persistence::landings::writes::DieselImportUnitOfWork;
+use crate::adapters::persistence::shared::PgPool;
+use crate::adapters::persistence::tracking::positions::DieselPositionImport;
+use crate::adapters::persistence::tracking::trips::DieselTrackingImport;
 use crate::application::landings::import_landings::{
     ImportContext, ImportError, ImportReport, import_landings,
 };
+use crate::application::shared::SourceFileError;
 use crate::application::tracking::import_positions::{
     ImportPositionsError, PositionImportContext, PositionImportReport, import_positions,
 };
@@ -63,7 +65,7 @@ pub enum TrackImportError {
     File(#[from] SourceFileError),
     /// The database failed.
     #[error(transparent)]
-    Store(#[from] crate::application::StoreError),
+    Store(#[from] crate::application::shared::StoreError),
 }
 
 /// Imports `tracked_trips.csv` of the PeskAAS directory `dir` (after its landings: the
@@ -78,7 +80,7 @@ pub fn import_peskaas_tracks(
     started_by: &str,
 ) -> Result<TripImportReport, TrackImportError> {
     let started_at = chrono::Utc::now();
-    let batch = super::tracked_trips::read(dir)?;
+    let batch = super::tracking::tracked_trips::read(dir)?;
     import_trip_batch(pool, &batch, started_by, started_at)
 }
 
@@ -93,7 +95,7 @@ pub fn import_pds_trips(
     started_by: &str,
 ) -> Result<TripImportReport, TrackImportError> {
     let started_at = chrono::Utc::now();
-    let batch = super::pds_trips::read(path)?;
+    let batch = super::tracking::pds_trips::read(path)?;
     import_trip_batch(pool, &batch, started_by, started_at)
 }
 
@@ -146,13 +148,13 @@ pub fn import_pds_points_with(
 /// the two PDS files arrives); returns how many had positions to assess.
 ///
 /// # Errors
-/// [`crate::application::StoreError`] when the database fails.
+/// [`crate::application::shared::StoreError`] when the database fails.
 pub fn assess_pds_tracks(
     pool: &PgPool,
     source_ids: &[String],
-) -> Result<usize, crate::application::StoreError> {
+) -> Result<usize, crate::application::shared::StoreError> {
     crate::application::tracking::assess_tracks::reassess_trips(
-        &crate::adapters::persistence::diesel_tracking::DieselTrackAssessment::new(pool.clone()),
+        &crate::adapters::persistence::tracking::trips::DieselTrackAssessment::new(pool.clone()),
         &TrackRules::default(),
         source_ids,
     )

@@ -67,7 +67,7 @@ pub async fn login_guard(
                     Some(u) => users.grants_of(u.id)?,
                     None => Grants::default(),
                 };
-                Ok::<_, crate::application::StoreError>(u.map(|u| (u, g)))
+                Ok::<_, crate::application::shared::StoreError>(u.map(|u| (u, g)))
             })
             .await;
             user = match found {

@@ -9,8 +9,8 @@ use chrono::Utc;
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use crate::adapters::persistence::PgPool;
-use crate::adapters::persistence::schema::access::sessions as s;
+use crate::adapters::persistence::access::schema::sessions as s;
+use crate::adapters::persistence::shared::PgPool;
 
 /// The session key under which the logged-in user's id is kept.
 pub const USER_ID_KEY: &str = "user_id";

@@ -15,7 +15,7 @@ use super::{
     AuditEvent, AuditLog, Clock, JurisdictionDirectory, SetDisabledError, UserRepository,
     set_disabled,
 };
-use crate::application::StoreError;
+use crate::application::shared::StoreError;
 use crate::domain::access::{
     Email, Grant, Grants, Password, PasswordError, PasswordHasher, PasswordStrength, Role, User,
 };

@@ -5,7 +5,7 @@ pub mod admin;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::application::StoreError;
+use crate::application::shared::StoreError;
 use crate::domain::access::{
     Email, Grant, Grants, Password, PasswordError, PasswordHasher, PasswordStrength, Role, User,
 };

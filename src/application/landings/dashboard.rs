@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::ports::{LandingQueries, MonthFigures, MunicipalityShape, SpeciesCatch};
-use crate::application::StoreError;
+use crate::application::shared::StoreError;
 use crate::domain::landings::{Cpue, FisherHours};
 use crate::domain::shared::{AccessScope, Kilograms, Period};
 

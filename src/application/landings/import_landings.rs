@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::ports::{
     AssessedLanding, ImportRecord, ImportUnitOfWork, RejectedRow, SourceLanding, TableCounts,
 };
-use crate::application::StoreError;
+use crate::application::shared::StoreError;
 use crate::domain::geography::Jurisdiction;
 use crate::domain::landings::{PESKAAS_2020, Peskaas2020, Species, summarise};
 

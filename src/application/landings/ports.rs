@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::application::StoreError;
+use crate::application::shared::StoreError;
 use crate::domain::geography::Jurisdiction;
 use crate::domain::landings::{
     Assessment, MonthlySummaryRow, Review, Species, SummaryInput, SurveyedLanding,

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::ports::{LandingQueries, ProjectionUnitOfWork, ReviewUnitOfWork};
-use crate::application::StoreError;
+use crate::application::shared::StoreError;
 use crate::domain::landings::{PESKAAS_2020, Peskaas2020, Review, summarise};
 use crate::domain::shared::AccessScope;
 

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::application::StoreError;
+use crate::application::shared::StoreError;
 use crate::domain::spatial_catch::{
     Accuracy, Agreement, EffortCell, Imputation, LandingForMatch, Match, MatchRate, TripForMatch,
     compare, cross_validate, donors, effort_grid, grid_trips, impute_donors, match_landings,

@@ -5,7 +5,7 @@
 
 use uuid::Uuid;
 
-use crate::application::StoreError;
+use crate::application::shared::StoreError;
 use crate::domain::shared::{LatLon, MultiPolygon};
 use crate::domain::tracking::{TrackFlag, TrackRules, TrackedTrip, code};
 

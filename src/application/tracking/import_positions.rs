@@ -14,9 +14,10 @@ use uuid::Uuid;
 
 use super::position_ports::{
     PointField, PositionCounts, PositionImportRecord, PositionImportTransaction,
-    PositionImportUnitOfWork, PositionSource, RejectedRow, SourceFileError, SourceRow, TripPoint,
+    PositionImportUnitOfWork, PositionSource, RejectedRow, SourceRow, TripPoint,
 };
-use crate::application::StoreError;
+use crate::application::shared::SourceFileError;
+use crate::application::shared::StoreError;
 use crate::domain::tracking::{SourceTripId, TrackPoint, TrackPointError, TrackSource};
 
 /// Positions per batch written at once: about 100 bytes each in memory, so ≈ 10 MB, and

@@ -9,8 +9,8 @@ use uuid::Uuid;
 use super::ports::{
     AssessedTrip, RejectedTripRow, SourceTrip, TrackingImportRecord, TrackingImportUnitOfWork,
 };
-use crate::application::StoreError;
 use crate::application::landings::ports::TableCounts;
+use crate::application::shared::StoreError;
 use crate::domain::tracking::{TrackRules, TrackedTrip};
 
 /// What an anti-corruption layer read from one file.

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::application::StoreError;
 use crate::application::landings::ports::TableCounts;
+use crate::application::shared::StoreError;
 use crate::domain::shared::MultiPolygon;
 use crate::domain::tracking::{TrackFlag, TrackedTrip};
 

@@ -4,40 +4,8 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::application::StoreError;
+use crate::application::shared::{SourceFileError, StoreError};
 use crate::domain::tracking::TrackPoint;
-
-/// A fault of a whole positions file: nothing is imported.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SourceFileError {
-    /// The file is missing or cannot be read.
-    #[error("{file}: cannot be read: {reason}")]
-    Unreadable {
-        /// The file's path.
-        file: String,
-        /// Why.
-        reason: String,
-    },
-    /// The header lacks required columns.
-    #[error("{file}, line 1: wrong header: missing column(s) {}", missing.join(", "))]
-    WrongHeader {
-        /// The file's path.
-        file: String,
-        /// The columns missing.
-        missing: Vec<String>,
-    },
-    /// The file cannot be read as CSV from this line on (an I/O error, a record too long to
-    /// be a line of the format).
-    #[error("{file}, line {line}: the file is truncated or malformed: {reason}")]
-    Malformed {
-        /// The file's path.
-        file: String,
-        /// The line at fault.
-        line: u64,
-        /// Why.
-        reason: String,
-    },
-}
 
 /// A row of a source file that could not be imported, with where and why.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Date, Double, Int2, Integer, Nullable, Text};
 use uuid::Uuid;
 
-use super::{PgPool, single_country, store_err};
-use crate::application::StoreError;
+use crate::adapters::persistence::shared::{PgPool, single_country, store_err};
+use crate::application::shared::StoreError;
 use crate::application::spatial_catch::refresh::{
     LandingView, SpatialCatchModels, SpatialCatchStore, TripView,
 };

@@ -10,10 +10,10 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::AppState;
-use super::errors::{internal, not_found_page, page};
-use super::svg;
-use super::views::*;
+use crate::adapters::http::AppState;
+use crate::adapters::http::shared::errors::{internal, not_found_page, page};
+use crate::adapters::http::shared::svg;
+use crate::adapters::http::shared::views::*;
 use crate::adapters::security::csrf;
 use crate::adapters::security::guard::CurrentUser;
 use crate::application::access::AuditEvent;

@@ -9,8 +9,8 @@ use diesel::sql_types::{
 };
 use uuid::Uuid;
 
-use super::{PgPool, ScopedRead, scope_patterns, store_err};
-use crate::application::StoreError;
+use crate::adapters::persistence::shared::{PgPool, ScopedRead, scope_patterns, store_err};
+use crate::application::shared::StoreError;
 use crate::application::tracking::ports::{
     CellRow, CellTotal, GridFilter, ImputedView, MatchRateRow, MatchingRun, PositionView,
     TrackingQueries, TripDetail, VesselActivityRow, VesselDetail, VesselMonth,

@@ -32,9 +32,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
-use super::csv_fields::Header;
+use crate::adapters::importers::shared::csv_fields::Header;
+use crate::application::shared::SourceFileError;
 use crate::application::tracking::position_ports::{
-    PointField, PositionSource, RejectedRow, SourceFileError, SourcePoint, SourceRow,
+    PointField, PositionSource, RejectedRow, SourcePoint, SourceRow,
 };
 
 /// The longest row accepted, bytes: a PDS points row is about 100 bytes.

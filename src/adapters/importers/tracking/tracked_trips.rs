@@ -7,8 +7,10 @@
 
 use std::path::Path;
 
-use super::csv_fields::{FieldError, Fnv, Header, for_each_record, raw_line};
-use super::peskaas::SourceFileError;
+use crate::adapters::importers::shared::csv_fields::{
+    FieldError, Fnv, Header, for_each_record, raw_line,
+};
+use crate::application::shared::SourceFileError;
 use crate::application::tracking::import_trips::TripBatch;
 use crate::application::tracking::ports::{RejectedTripRow, SourceTrip};
 use crate::domain::shared::LatLon;
@@ -68,7 +70,7 @@ pub fn read(dir: &Path) -> Result<TripBatch, SourceFileError> {
     }
     let required: Vec<&str> = names.iter().map(String::as_str).collect();
     let mut batch = TripBatch {
-        source: crate::adapters::importers::peskaas::SOURCE.into(),
+        source: crate::adapters::importers::landings::peskaas::SOURCE.into(),
         location: path.display().to_string(),
         file: FILE.into(),
         read: 0,

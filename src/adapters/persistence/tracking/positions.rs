@@ -42,9 +42,11 @@ use diesel::pg::{CopyFormat, PgConnection};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::schema::tracking as t;
-use super::{APP_ROLE, PgPool, in_transaction, single_country, store_err};
-use crate::application::StoreError;
+use crate::adapters::persistence::shared::{
+    APP_ROLE, PgPool, in_transaction, single_country, store_err,
+};
+use crate::adapters::persistence::tracking::schema as t;
+use crate::application::shared::StoreError;
 use crate::application::tracking::position_ports::{
     PositionImportRecord, PositionImportTransaction, PositionImportUnitOfWork, RejectedRow,
     TripPoint,

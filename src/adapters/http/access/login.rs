@@ -4,10 +4,10 @@ use actix_session::Session;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, Responder, http::header, web};
 use serde::Deserialize;
 
-use super::AppState;
-use super::errors::internal;
-use super::landings::client_addr;
-use super::views::{Chrome, LoginPage};
+use crate::adapters::http::AppState;
+use crate::adapters::http::landings::client_addr;
+use crate::adapters::http::shared::errors::internal;
+use crate::adapters::http::shared::views::{Chrome, LoginPage};
 use crate::adapters::security::csrf;
 use crate::adapters::security::guard::CurrentUser;
 use crate::adapters::security::session_store::{AUTH_AT_KEY, SEEN_AT_KEY, USER_ID_KEY};

@@ -13,15 +13,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::AppState;
-use super::errors::{internal, not_found_page, page};
-use super::landings::client_addr;
-use super::views::Chrome;
-use crate::adapters::persistence::diesel_users::DieselAdministration;
+use crate::adapters::http::AppState;
+use crate::adapters::http::landings::client_addr;
+use crate::adapters::http::shared::errors::{internal, not_found_page, page};
+use crate::adapters::http::shared::views::Chrome;
+use crate::adapters::persistence::access::users::DieselAdministration;
 use crate::adapters::security::guard::CurrentUser;
 use crate::adapters::security::password_strength::ZxcvbnStrength;
 use crate::adapters::security::{csrf, random_hex};
-use crate::application::StoreError;
 use crate::application::access::admin::{
     AdminError, AdminPorts, Administrator, AuditFilter, IssuedLink, LinkToken, SetPasswordError,
     add_grant, audit_entries, create_user, grantable_jurisdictions, link_user, list_users,
@@ -30,6 +29,7 @@ use crate::application::access::admin::{
 use crate::application::access::{
     AuditEvent, AuditLog, Clock, JurisdictionDirectory, UserRepository,
 };
+use crate::application::shared::StoreError;
 use crate::domain::access::{Email, PasswordHasher, Permission, Role};
 use crate::domain::shared::JurisdictionPath;
 

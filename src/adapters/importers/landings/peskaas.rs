@@ -13,10 +13,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::csv_fields::Fnv;
-use super::csv_fields::{FieldError, Header, raw_line};
+use crate::adapters::importers::shared::csv_fields::Fnv;
+use crate::adapters::importers::shared::csv_fields::{FieldError, Header, raw_line};
 use crate::application::landings::import_landings::ImportBatch;
 use crate::application::landings::ports::{RejectedRow, SourceLanding};
+use crate::application::shared::SourceFileError;
 use crate::domain::geography::{Boundary, Jurisdiction, JurisdictionKind};
 use crate::domain::landings::{
     CatchLine, CatchUse, Fishers, LandingId, LandingSiteRef, Species, SurveyedLanding,
@@ -69,37 +70,6 @@ const CATCH_COLUMNS: [&str; 8] = [
     "flag_code",
     "note",
 ];
-
-/// A fault of a whole file: nothing is imported.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SourceFileError {
-    /// The file is missing or cannot be opened.
-    #[error("{file}: cannot be read: {reason}")]
-    Unreadable {
-        /// The file's path.
-        file: String,
-        /// Why.
-        reason: String,
-    },
-    /// The header lacks required columns.
-    #[error("{file}, line 1: wrong header: missing column(s) {}", missing.join(", "))]
-    WrongHeader {
-        /// The file's path.
-        file: String,
-        /// The columns missing.
-        missing: Vec<String>,
-    },
-    /// A record has the wrong number of fields, or the file is not valid CSV / GeoJSON.
-    #[error("{file}, line {line}: the file is truncated or malformed: {reason}")]
-    Malformed {
-        /// The file's path.
-        file: String,
-        /// The line at fault.
-        line: u64,
-        /// Why.
-        reason: String,
-    },
-}
 
 /// Reads a PeskAAS directory into an import batch whose landings are stored under
 /// `source` ([`SOURCE`] for real PeskAAS data, `synthetic` for the demo's generated set).

@@ -8,16 +8,16 @@ use chrono::{DateTime, NaiveTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::schema::access::{
+use crate::adapters::persistence::access::schema::{
     audit_log as a, grants as g, password_tokens as t, sessions as sess, users as u,
 };
-use super::{PgPool, store_err};
-use crate::application::StoreError;
+use crate::adapters::persistence::shared::{PgPool, store_err};
 use crate::application::access::admin::{
     AdminQueries, AuditEntry, AuditFilter, NewLink, SessionInfo, StoredLink, UserAdministration,
     UserSummary,
 };
 use crate::application::access::{AuditEvent, AuditLog, JurisdictionDirectory, UserRepository};
+use crate::application::shared::StoreError;
 use crate::domain::access::{Email, Grant, Grants, Role, User};
 use crate::domain::shared::{AccessScope, JurisdictionPath};
 

@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode};
 use askama::Template;
 
-use super::views::{Chrome, ErrorPage};
+use crate::adapters::http::shared::views::{Chrome, ErrorPage};
 
 /// An error page of `status` with `title` and `message`.
 pub fn page(status: StatusCode, title: &str, message: &str) -> HttpResponse {

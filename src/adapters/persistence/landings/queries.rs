@@ -10,14 +10,14 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Date, Double, Int8, Text};
 use uuid::Uuid;
 
-use super::diesel_import::summary_inputs_where;
-use super::schema::landings as l;
-use super::{PgPool, PgPooled, ScopedRead, store_err};
-use crate::application::StoreError;
+use crate::adapters::persistence::landings::schema as l;
+use crate::adapters::persistence::landings::writes::summary_inputs_where;
+use crate::adapters::persistence::shared::{PgPool, PgPooled, ScopedRead, store_err};
 use crate::application::landings::ports::{
     FlagCount, ImportRecord, LandingDetail, LandingFilter, LandingListItem, LandingQueries,
     MonthFigures, MunicipalityShape, Page, RejectedRow, ReviewRecord, SpeciesCatch, TableCounts,
 };
+use crate::application::shared::StoreError;
 use crate::domain::landings::{
     Assessment, BoatType, CatchLine, CatchUse, Cpue, FisherHours, Fishers, LandingId,
     LandingSiteRef, MonthlySummaryRow, QualityFlag, Severity, SummaryScope, SurveyedLanding,
@@ -73,7 +73,7 @@ impl DieselLandingQueries {
 
 /// The scope's `LIKE` prefixes and exact paths (in that order).
 fn scope_patterns(scope: &AccessScope) -> (Vec<String>, Vec<String>) {
-    let (exact, prefixes) = super::scope_patterns(scope);
+    let (exact, prefixes) = crate::adapters::persistence::shared::scope_patterns(scope);
     (prefixes, exact)
 }
 

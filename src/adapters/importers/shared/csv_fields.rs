@@ -185,8 +185,8 @@ pub(crate) fn for_each_record(
     path: &std::path::Path,
     columns: &[&str],
     mut row: impl FnMut(&Header, &csv::StringRecord, u64),
-) -> Result<u64, super::peskaas::SourceFileError> {
-    use super::peskaas::SourceFileError;
+) -> Result<u64, crate::application::shared::SourceFileError> {
+    use crate::application::shared::SourceFileError;
     let shown = path.display().to_string();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)

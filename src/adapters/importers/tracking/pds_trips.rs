@@ -2,7 +2,7 @@
 //! `Trip, Started, Ended, Boat, Boat Name, Boat Gear, Community, Duration (Seconds),
 //! Range (Meters), Distance (Meters), IMEI, Device Id, Last Seen`, one trip per row.
 //!
-//! Times as in the points export ([`super::pds`]): a timestamp with an offset or `Z`
+//! Times as in the points export ([`super::pds_points`]): a timestamp with an offset or `Z`
 //! (ISO 8601 / RFC 3339) is taken as written; `2020-05-01 06:43:10` (the export's form) is
 //! UTC, as the PDS API reports. A trip's landing date is the day it ended in the site's time zone (Asia/Dili, UTC+9).
 //! Extra columns are ignored; a missing one is a file-level fault.
@@ -11,8 +11,10 @@ use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-use super::csv_fields::{FieldError, Fnv, Header, for_each_record, raw_line};
-use super::peskaas::SourceFileError;
+use crate::adapters::importers::shared::csv_fields::{
+    FieldError, Fnv, Header, for_each_record, raw_line,
+};
+use crate::application::shared::SourceFileError;
 use crate::application::tracking::import_trips::TripBatch;
 use crate::application::tracking::ports::{RejectedTripRow, SourceTrip};
 use crate::domain::tracking::{
@@ -47,13 +49,13 @@ pub fn dili_offset() -> FixedOffset {
         .fix()
 }
 
-/// Parses a PDS timestamp: the points importer's rule ([`super::pds::parse_time`]), one
+/// Parses a PDS timestamp: the points importer's rule ([`crate::adapters::importers::tracking::pds_points::parse_time`]), one
 /// rule for every PDS export.
 ///
 /// # Errors
 /// A reason in words when the text is not such a time.
 pub fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
-    super::pds::parse_time(text.trim().as_bytes())
+    crate::adapters::importers::tracking::pds_points::parse_time(text.trim().as_bytes())
 }
 
 fn field(column: &str, reason: impl Into<String>) -> FieldError {

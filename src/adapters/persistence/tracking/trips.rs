@@ -8,9 +8,9 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use uuid::Uuid;
 
-use super::schema::tracking as t;
-use super::{PgPool, in_transaction, single_country, store_err};
-use crate::application::StoreError;
+use crate::adapters::persistence::shared::{PgPool, in_transaction, single_country, store_err};
+use crate::adapters::persistence::tracking::schema as t;
+use crate::application::shared::StoreError;
 use crate::application::tracking::assess_tracks::{
     SAMPLES, StoredTrack, TrackAssessment, TrackAssessmentStore, evenly_spaced,
 };

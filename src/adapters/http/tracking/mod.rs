@@ -9,11 +9,11 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::AppState;
-use super::errors::{internal, not_found_page};
-use super::landings::{client_addr, context, render};
-use super::svg;
-use super::views::{Choice, Chrome, int, num};
+use crate::adapters::http::AppState;
+use crate::adapters::http::landings::{client_addr, context, render};
+use crate::adapters::http::shared::errors::{internal, not_found_page};
+use crate::adapters::http::shared::svg;
+use crate::adapters::http::shared::views::{Choice, Chrome, int, num};
 use crate::adapters::security::guard::CurrentUser;
 use crate::application::access::AuditEvent;
 use crate::application::tracking::ports::{GridFilter, TripDetail};
@@ -158,13 +158,14 @@ async fn tracking_page(
     };
     let (tracking, landings) = (state.tracking.clone(), state.landings.clone());
     let (s2, f2) = (scope.clone(), filter.clone());
-    let (cells, rates, run, shapes, activity) = block!(Ok::<_, crate::application::StoreError>((
-        tracking.grid(&s2, &f2)?,
-        tracking.match_rates(&s2)?,
-        tracking.latest_run()?,
-        landings.municipalities(&s2)?,
-        tracking.vessel_activity(&s2)?,
-    )));
+    let (cells, rates, run, shapes, activity) =
+        block!(Ok::<_, crate::application::shared::StoreError>((
+            tracking.grid(&s2, &f2)?,
+            tracking.match_rates(&s2)?,
+            tracking.latest_run()?,
+            landings.municipalities(&s2)?,
+            tracking.vessel_activity(&s2)?,
+        )));
     let outlines: Vec<svg::Outline> = shapes
         .iter()
         .map(|s| (s.name.clone(), s.polygons.clone()))
@@ -606,7 +607,7 @@ async fn trip_page(
     };
     let (tracking, landings) = (state.tracking.clone(), state.landings.clone());
     let s2 = scope.clone();
-    let (trip, shapes) = block!(Ok::<_, crate::application::StoreError>((
+    let (trip, shapes) = block!(Ok::<_, crate::application::shared::StoreError>((
         tracking.trip(&s2, id)?,
         landings.municipalities(&s2)?,
     )));

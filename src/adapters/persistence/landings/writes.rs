@@ -8,13 +8,14 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 use uuid::Uuid;
 
-use super::schema::{geography as g, landings as l};
-use super::{PgPool, in_transaction, set_scope, store_err};
-use crate::application::StoreError;
+use crate::adapters::persistence::geography::schema as g;
+use crate::adapters::persistence::landings::schema as l;
+use crate::adapters::persistence::shared::{PgPool, in_transaction, set_scope, store_err};
 use crate::application::landings::ports::{
     AssessedLanding, ImportRecord, ImportTransaction, ImportUnitOfWork, ProjectionTransaction,
     ProjectionUnitOfWork, RejectedRow, ReviewTransaction, ReviewUnitOfWork,
 };
+use crate::application::shared::StoreError;
 use crate::domain::geography::Jurisdiction;
 use crate::domain::landings::{
     Assessment, BoatType, Decision, FisherHours, MonthlySummaryRow, Review, Species, SummaryInput,
@@ -574,7 +575,7 @@ pub(crate) fn summary_inputs_where(
         .filter(s::counts_in_summaries.eq(true))
         .into_boxed::<diesel::pg::Pg>();
     if let Some(scope) = scope {
-        q = q.filter(super::diesel_landing_queries::site_in_scope(scope));
+        q = q.filter(crate::adapters::persistence::landings::queries::site_in_scope(scope));
     }
     let rows: Vec<Row> = q
         .select((

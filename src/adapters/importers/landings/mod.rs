@@ -1,0 +1,4 @@
+//! Importers that feed the landings context (and, through its port, geography's tree).
+
+pub mod peskaas;
+pub mod synthetic;

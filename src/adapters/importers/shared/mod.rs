@@ -1,0 +1,3 @@
+//! What the importers of every context share: reading CSV fields and headers.
+
+pub mod csv_fields;

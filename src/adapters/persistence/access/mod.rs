@@ -1,0 +1,5 @@
+//! Persistence of the access context: users, grants, sessions, set-password links and the
+//! audit log (schema `access`).
+
+pub mod schema;
+pub mod users;

@@ -1,0 +1,3 @@
+//! Persistence of the geography context: the jurisdiction tree (schema `geography`).
+
+pub mod schema;

@@ -1,0 +1,6 @@
+//! Persistence of the landings context (schema `landings`): the writes of imports, reviews
+//! and projections, and the queries behind the landings pages.
+
+pub mod queries;
+pub mod schema;
+pub mod writes;
