@@ -12,9 +12,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
+use tasi::adapters::importers::landings::importer::PeskaasLandings;
 use tasi::adapters::importers::landings::peskaas::SOURCE;
-use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::adapters::persistence;
+use tasi::application::shared::Caller;
+use tasi::startup::{OWNER_POOL_SIZE, Platform};
 
 const FILES: [&str; 5] = [
     "municipalities.geojson",
@@ -71,7 +73,9 @@ fn main() -> anyhow::Result<()> {
     // pays for the WAL of the one before.
     let url = fresh_db("tasi_bench")?;
     persistence::shared::migrate(&url)?;
-    let pool = persistence::shared::connect(&url, 2)?;
+    let pool = persistence::shared::connect(&url, OWNER_POOL_SIZE)?;
+    let platform = Platform::new(None, Some(pool.clone()));
+    let importer = PeskaasLandings::new(platform.uow().clone(), SOURCE);
     let empty = |url: &str| -> anyhow::Result<()> {
         let mut c = PgConnection::establish(url)?;
         diesel::sql_query(
@@ -90,7 +94,8 @@ fn main() -> anyhow::Result<()> {
     for _ in 0..runs {
         empty(&url)?;
         let t = Instant::now();
-        import_peskaas_dir(&pool, &dir, SOURCE, "bench")?;
+        importer.import_dir(&Caller::system("bench"), &dir)?;
+        platform.deliver();
         tasi_times.push(t.elapsed());
     }
 

@@ -24,8 +24,26 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
-use tasi::adapters::importers::run::import_pds_points;
+use tasi::adapters::importers::tracking::importer::TrackImports;
 use tasi::adapters::persistence;
+use tasi::application::shared::Caller;
+use tasi::application::tracking::import_positions::PositionImportContext;
+use tasi::startup::Platform;
+
+/// Imports the points file `file` through `pool` (the owner's), as the command line does.
+fn import_pds_points(
+    pool: &persistence::shared::PgPool,
+    file: &Path,
+    by: &str,
+) -> anyhow::Result<tasi::application::tracking::import_positions::PositionImportReport> {
+    let platform = Platform::new(None, Some(pool.clone()));
+    let (report, _) = TrackImports::new(platform.uow().clone()).pds_points(
+        &Caller::system(by),
+        file,
+        &PositionImportContext::now(by),
+    )?;
+    Ok(report)
+}
 
 fn server() -> String {
     std::env::var("TASI_TEST_SERVER")

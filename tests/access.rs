@@ -11,12 +11,17 @@ use reqwest::{Client, StatusCode};
 use tasi::adapters::http::AppState;
 use tasi::adapters::http::shared::views::int;
 use tasi::adapters::importers::landings::peskaas::SOURCE;
-use tasi::adapters::importers::run::import_peskaas_dir;
-use tasi::adapters::persistence::access::users::{DieselAuditLog, DieselUserRepository};
+use tasi::adapters::persistence::access::users::{
+    DieselAccounts, DieselAdminQueries, DieselJurisdictionDirectory,
+};
+use tasi::adapters::security::hasher::Argon2idHasher;
+use tasi::adapters::security::password_strength::ZxcvbnStrength;
 use tasi::adapters::security::throttle::LoginThrottle;
-use tasi::application::access::{NewGrants, set_disabled};
+use tasi::application::access::admin::{AdminPorts, Administrator, set_user_disabled};
+use tasi::application::access::ports::Accounts;
+use tasi::application::access::{Credentials, NewGrants};
 use tasi::domain::access::{Email, Role};
-use tasi::domain::shared::JurisdictionPath;
+use tasi::domain::shared::{AccessScope, JurisdictionPath};
 
 const PASSWORD: &str = "a long enough passphrase";
 
@@ -48,7 +53,7 @@ fn session_cookie(r: &reqwest::Response) -> Option<String> {
 
 fn with_data() -> TestDb {
     let db = TestDb::new();
-    import_peskaas_dir(&db.pool, &peskaas_dir(), SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    common::import_dir(&db, &peskaas_dir(), SOURCE).unwrap_or_else(|e| panic!("{e}"));
     db
 }
 
@@ -433,14 +438,32 @@ async fn disabling_a_user_ends_their_sessions_at_once() {
     assert_eq!(get(&c, &format!("{base}/flags")).await.0, StatusCode::OK);
 
     let email = Email::parse("viewer@tasi.tl").unwrap_or_else(|e| panic!("{e}"));
-    let ended = set_disabled(
-        &DieselUserRepository::new(db.pool.clone()),
-        &DieselAuditLog::new(db.pool.clone()),
-        &email,
-        true,
-        "admin@tasi.tl",
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let accounts = DieselAccounts::new(db.pool.clone());
+    let viewer = accounts
+        .by_email(&email)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("the viewer exists"));
+    let platform = db.platform();
+    let hasher = Argon2idHasher::new().unwrap_or_else(|e| panic!("{e}"));
+    let ports = AdminPorts {
+        uow: platform.uow().as_ref(),
+        accounts: &accounts,
+        directory: &DieselJurisdictionDirectory::new(db.pool.clone()),
+        queries: &DieselAdminQueries::new(db.pool.clone()),
+        credentials: Credentials {
+            hasher: &hasher,
+            strength: &ZxcvbnStrength,
+        },
+        clock: &common::TestClock::new(),
+    };
+    let admin = Administrator {
+        user_id: uuid::Uuid::nil(),
+        email: "admin@tasi.tl".into(),
+        scope: AccessScope::of(vec![path("Timor-Leste")]),
+        client_addr: None,
+    };
+    let (_, ended) =
+        set_user_disabled(&ports, &admin, viewer.id, true).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(ended, 1);
     assert_eq!(
         get(&c, &format!("{base}/flags")).await.0,

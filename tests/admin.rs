@@ -13,9 +13,9 @@ use reqwest::{Client, StatusCode};
 use tasi::adapters::http::AppState;
 use tasi::adapters::http::shared::views::int;
 use tasi::adapters::importers::landings::peskaas::SOURCE;
-use tasi::adapters::importers::run::import_peskaas_dir;
-use tasi::adapters::persistence::access::users::DieselUserRepository;
-use tasi::application::access::{NewGrants, UserRepository};
+use tasi::application::access::NewGrants;
+use tasi::application::access::ports::AccessTx;
+use tasi::application::shared::{Caller, UnitOfWork};
 use tasi::domain::access::{Grant, Role};
 use tasi::domain::shared::JurisdictionPath;
 use uuid::Uuid;
@@ -92,7 +92,7 @@ async fn logged_in(base: &str, email: &str) -> Client {
 
 fn with_data() -> TestDb {
     let db = TestDb::new();
-    import_peskaas_dir(&db.pool, &peskaas_dir(), SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    common::import_dir(&db, &peskaas_dir(), SOURCE).unwrap_or_else(|e| panic!("{e}"));
     db
 }
 
@@ -344,15 +344,16 @@ async fn an_admin_of_another_country_neither_sees_nor_manages_timor_leste_users(
     add(&db, "admin@fish.au", Role::Admin, "Australia");
     add(&db, "viewer@fish.au", Role::Viewer, "Australia");
     add(&db, "both@fish.au", Role::Viewer, "Australia");
-    DieselUserRepository::new(db.pool.clone())
-        .add_grant(
-            &Grant {
-                user_id: user_id(&db, "both@fish.au"),
-                role: Role::Viewer,
-                jurisdiction: path("Timor-Leste"),
-            },
-            "test",
-        )
+    let grant = Grant {
+        user_id: user_id(&db, "both@fish.au"),
+        role: Role::Viewer,
+        jurisdiction: path("Timor-Leste"),
+    };
+    db.platform()
+        .uow()
+        .run(&Caller::system("test"), |tx| {
+            tx.users().add_grant(&grant, "test")
+        })
         .unwrap_or_else(|e| panic!("{e}"));
     let base = spawn_state(state(&db));
     let atauro = user_id(&db, "atauro@tasi.tl");

@@ -5,7 +5,8 @@
 //!   `crate::domain`; a context (`src/domain/<ctx>/`) names only its own domain and
 //!   `crate::domain::shared`; `src/domain/shared/` names only `crate::domain::shared`.
 //! - `src/application/` names what domain may, plus tracing and `crate::application`.
-//! - `src/adapters/`, `src/main.rs`, `src/lib.rs` and `src/bin/` may name anything.
+//! - `src/adapters/`, `src/startup/` (the composition root), `src/main.rs`, `src/lib.rs` and
+//!   `src/bin/` may name anything.
 //! - Any other file under `src/` is in no layer and is reported, so that its rules are decided.
 //!
 //! A name is the first segment of a `use` tree (groups and globs expanded), of any path of
@@ -76,6 +77,7 @@ fn layer_of(rel_path: &str, module: &[String]) -> Layer {
     } else if rel_path.starts_with("src/application/") {
         Layer::Application
     } else if rel_path.starts_with("src/adapters/")
+        || rel_path.starts_with("src/startup/")
         || rel_path.starts_with("src/bin/")
         || rel_path == "src/main.rs"
         || rel_path == "src/lib.rs"
@@ -400,8 +402,8 @@ fn violations(rel_path: &str, source: &str, crates: &[String]) -> Vec<String> {
     let layer = layer_of(rel_path, &module);
     if layer == Layer::Unknown {
         return vec![format!(
-            "{rel_path}:1: file is in no layer (domain, application, adapters, main.rs, lib.rs, \
-             bin/): put it in one, or give its place a rule in tests/architecture.rs"
+            "{rel_path}:1: file is in no layer (domain, application, adapters, startup, main.rs, \
+             lib.rs, bin/): put it in one, or give its place a rule in tests/architecture.rs"
         )];
     }
     let file = match syn::parse_file(source) {

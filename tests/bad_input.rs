@@ -8,9 +8,9 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{Scratch, TestDb};
+use tasi::adapters::importers::landings::importer::PeskaasImportError;
 use tasi::adapters::importers::landings::peskaas::SOURCE;
 use tasi::adapters::importers::landings::synthetic;
-use tasi::adapters::importers::run::{ImportFilesError, import_peskaas_dir};
 use tasi::application::shared::SourceFileError;
 
 fn clean_set(dir: &Path) {
@@ -29,7 +29,7 @@ fn db_with_clean_import() -> (TestDb, Scratch) {
     let db = TestDb::new();
     let clean = Scratch::new();
     clean_set(&clean.0);
-    import_peskaas_dir(&db.pool, &clean.0, SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    common::import_dir(&db, &clean.0, SOURCE).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(landings(&db), 40);
     (db, clean)
 }
@@ -97,9 +97,9 @@ fn a_wrong_header_stops_the_import_naming_the_missing_column() {
         t.replacen("weight_g", "weight_kg", 1)
     });
 
-    let err = import_peskaas_dir(&db.pool, &bad.0, SOURCE, "test").err();
+    let err = common::import_dir(&db, &bad.0, SOURCE).err();
     match err {
-        Some(ImportFilesError::File(SourceFileError::WrongHeader { file, missing })) => {
+        Some(PeskaasImportError::File(SourceFileError::WrongHeader { file, missing })) => {
             assert!(file.ends_with("catches.csv"), "{file}");
             assert_eq!(missing, vec!["weight_g".to_string()]);
         }
@@ -148,8 +148,7 @@ fn a_non_numeric_weight_rejects_its_catch_line_and_its_landing_and_imports_the_r
         .filter(|l| l.starts_with(&format!("{trip_id},")))
         .count() as u64;
 
-    let report =
-        import_peskaas_dir(&db.pool, &dir.0, SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    let report = common::import_dir(&db, &dir.0, SOURCE).unwrap_or_else(|e| panic!("{e}"));
     let trips = report
         .tables
         .iter()
@@ -242,8 +241,7 @@ fn values_that_can_be_read_are_kept_as_reported_and_flagged() {
         lines[1] = f.join(",");
         lines.join("\n") + "\n"
     });
-    let report =
-        import_peskaas_dir(&db.pool, &dir.0, SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    let report = common::import_dir(&db, &dir.0, SOURCE).unwrap_or_else(|e| panic!("{e}"));
     assert!(report.tables.iter().all(|t| t.rejected == 0));
     assert_eq!(landings(&db), 40);
     for code in [
@@ -270,7 +268,7 @@ fn a_changed_landing_is_replaced_whole_on_reimport_and_the_rest_left_alone() {
     let db = TestDb::new();
     let dir = Scratch::new();
     clean_set(&dir.0);
-    import_peskaas_dir(&db.pool, &dir.0, SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    common::import_dir(&db, &dir.0, SOURCE).unwrap_or_else(|e| panic!("{e}"));
     let lines_before = db.count("SELECT count(*) AS n FROM landings.catch_lines");
 
     // The first landing's first catch line doubles its weight; one more catch line is added.
@@ -290,8 +288,7 @@ fn a_changed_landing_is_replaced_whole_on_reimport_and_the_rest_left_alone() {
     ));
     assert_eq!(id_before, 1);
 
-    let report =
-        import_peskaas_dir(&db.pool, &dir.0, SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    let report = common::import_dir(&db, &dir.0, SOURCE).unwrap_or_else(|e| panic!("{e}"));
     let trips = report
         .tables
         .iter()

@@ -7,7 +7,6 @@ use common::{Scratch, TestDb, client, csrf_of, get, peskaas_dir, spawn_app, spaw
 use reqwest::{Client, StatusCode};
 use tasi::adapters::importers::landings::peskaas::SOURCE;
 use tasi::adapters::importers::landings::synthetic;
-use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::application::access::NewGrants;
 
 const EMAIL: &str = "officer@fisheries.tl";
@@ -21,8 +20,7 @@ fn add_officer(db: &TestDb) {
 /// A country to grant on, for tests that need no real data: a tiny synthetic set.
 fn small_country(db: &TestDb) {
     let dir = synthetic_set(5, |_| ());
-    import_peskaas_dir(&db.pool, &dir.0, synthetic::SOURCE, "test")
-        .unwrap_or_else(|e| panic!("{e}"));
+    common::import_dir(db, &dir.0, synthetic::SOURCE).unwrap_or_else(|e| panic!("{e}"));
 }
 
 async fn log_in(c: &Client, base: &str, password: &str) -> reqwest::Response {
@@ -51,7 +49,7 @@ fn synthetic_set(landings: usize, damage: impl FnOnce(&std::path::Path)) -> Scra
 
 fn app_with_data() -> (TestDb, ()) {
     let db = TestDb::new();
-    import_peskaas_dir(&db.pool, &peskaas_dir(), SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    common::import_dir(&db, &peskaas_dir(), SOURCE).unwrap_or_else(|e| panic!("{e}"));
     add_officer(&db);
     (db, ())
 }
@@ -332,8 +330,7 @@ async fn pages_carry_the_security_headers() {
 async fn synthetic_demo_data_is_labelled_synthetic_on_every_page() {
     let db = TestDb::new();
     let dir = synthetic_set(300, |_| ());
-    import_peskaas_dir(&db.pool, &dir.0, synthetic::SOURCE, "test")
-        .unwrap_or_else(|e| panic!("{e}"));
+    common::import_dir(&db, &dir.0, synthetic::SOURCE).unwrap_or_else(|e| panic!("{e}"));
     add_officer(&db);
     let base = spawn_app_with(&db, true);
     let c = client();
@@ -367,8 +364,7 @@ async fn an_import_page_lists_its_rejected_rows_with_file_line_and_reason() {
             + "424242,1,20,3,<b>oops</b>,sale,0,\n";
         std::fs::write(&catches, text).unwrap_or_else(|e| panic!("{e}"));
     });
-    let report =
-        import_peskaas_dir(&db.pool, &dir.0, SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    let report = common::import_dir(&db, &dir.0, SOURCE).unwrap_or_else(|e| panic!("{e}"));
     add_officer(&db);
     let base = spawn_app(&db);
     let c = client();

@@ -4,8 +4,7 @@ mod common;
 
 use common::{TestDb, peskaas_dir};
 use tasi::adapters::importers::landings::peskaas::SOURCE;
-use tasi::adapters::importers::run::import_peskaas_dir;
-use tasi::application::landings::ports::TableCounts;
+use tasi::application::shared::TableCounts;
 
 fn counts(t: &TableCounts) -> (&str, u64, u64, u64, u64) {
     (
@@ -22,8 +21,7 @@ fn importing_the_peskaas_data_reads_every_row_and_a_second_import_changes_nothin
     let db = TestDb::new();
     let dir = peskaas_dir();
 
-    let first =
-        import_peskaas_dir(&db.pool, &dir, SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    let first = common::import_dir(&db, &dir, SOURCE).unwrap_or_else(|e| panic!("{e}"));
     let got: Vec<_> = first.tables.iter().map(counts).collect();
     assert_eq!(
         got,
@@ -67,8 +65,7 @@ fn importing_the_peskaas_data_reads_every_row_and_a_second_import_changes_nothin
     let before = summary(&db);
     let rows_before = db.count("SELECT count(*) AS n FROM landings.monthly_summaries");
 
-    let second =
-        import_peskaas_dir(&db.pool, &dir, SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    let second = common::import_dir(&db, &dir, SOURCE).unwrap_or_else(|e| panic!("{e}"));
     let got: Vec<_> = second.tables.iter().map(counts).collect();
     assert_eq!(
         got,
@@ -99,7 +96,7 @@ fn importing_the_peskaas_data_reads_every_row_and_a_second_import_changes_nothin
 #[test]
 fn the_rule_set_keeps_21249_landings_and_flags_the_known_oddities() {
     let db = TestDb::new();
-    import_peskaas_dir(&db.pool, &peskaas_dir(), SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    common::import_dir(&db, &peskaas_dir(), SOURCE).unwrap_or_else(|e| panic!("{e}"));
 
     // 27,681 landings, less 6,183 with an error flag, less 249 shore landings: 21,249
     // (the same count as an independent re-implementation of the PeskAAS app's filters).

@@ -10,8 +10,8 @@ use std::process::Command;
 use chrono::{Duration, NaiveDateTime};
 use common::{Scratch, TestDb};
 use diesel::prelude::*;
-use tasi::adapters::importers::run::{import_pds_points, import_pds_points_with};
-use tasi::application::shared::SourceFileError;
+use tasi::adapters::importers::tracking::importer::TrackImports;
+use tasi::application::shared::{Caller, SourceFileError};
 use tasi::application::tracking::import_positions::{
     ImportPositionsError, PositionImportContext, PositionImportReport,
 };
@@ -54,13 +54,26 @@ fn track(trip: u32, boat: u32, start: &str, n: usize) -> Vec<String> {
         .collect()
 }
 
+/// Imports `file` through the library, as the command line does (then the trips it holds
+/// are assessed on their positions).
+fn import_pds_points_with(
+    db: &TestDb,
+    file: &Path,
+    ctx: &PositionImportContext,
+) -> Result<PositionImportReport, ImportPositionsError> {
+    let platform = db.platform();
+    TrackImports::new(platform.uow().clone())
+        .pds_points(&Caller::system("test"), file, ctx)
+        .map(|(report, _)| report)
+}
+
 /// A small batch, so that a test file spans several COPY batches.
 fn import(db: &TestDb, file: &Path) -> PositionImportReport {
     let ctx = PositionImportContext {
         batch_rows: 7,
         ..PositionImportContext::now("test")
     };
-    import_pds_points_with(&db.pool, file, &ctx).unwrap_or_else(|e| panic!("{e}"))
+    import_pds_points_with(db, file, &ctx).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn positions(db: &TestDb, table: &str) -> i64 {
@@ -255,7 +268,7 @@ fn a_file_missing_a_column_is_refused_whole_and_writes_nothing() {
         &header,
         &track(701, 1, "2024-04-01 00:00:00", 5),
     );
-    match import_pds_points(&db.pool, &file, "test") {
+    match import_pds_points_with(&db, &file, &PositionImportContext::now("test")) {
         Err(ImportPositionsError::File(SourceFileError::WrongHeader { file: f, missing })) => {
             assert!(f.ends_with("points.csv"), "{f}");
             assert_eq!(missing, vec!["Lat".to_string()]);
@@ -281,7 +294,7 @@ fn a_fault_deep_in_the_file_rolls_back_the_batches_already_copied() {
         batch_rows: 7,
         ..PositionImportContext::now("test")
     };
-    match import_pds_points_with(&db.pool, &file, &ctx) {
+    match import_pds_points_with(&db, &file, &ctx) {
         Err(ImportPositionsError::File(e @ SourceFileError::Malformed { .. })) => {
             let message = e.to_string();
             assert!(message.contains("points.csv, line 52"), "{message}");

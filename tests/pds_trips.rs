@@ -7,7 +7,6 @@ use std::process::Command;
 
 use common::{Scratch, TestDb, peskaas_dir};
 use tasi::adapters::importers::landings::peskaas::SOURCE;
-use tasi::adapters::importers::run::import_peskaas_dir;
 
 const HEADER: &str = "Trip,Started,Ended,Boat,Boat Name,Boat Gear,Community,Duration (Seconds),Range (Meters),Distance (Meters),IMEI,Device Id,Last Seen";
 
@@ -28,7 +27,7 @@ fn tasi(db: &TestDb, args: &[&str]) -> (bool, String, String) {
 #[test]
 fn pds_trips_are_imported_assessed_and_placed_with_bad_rows_reported() {
     let db = TestDb::new();
-    import_peskaas_dir(&db.pool, &peskaas_dir(), SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    common::import_dir(&db, &peskaas_dir(), SOURCE).unwrap_or_else(|e| panic!("{e}"));
     let scratch = Scratch::new();
     let file = scratch.0.join("pds-trips.csv");
     let rows = [

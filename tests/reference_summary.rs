@@ -9,7 +9,6 @@ use std::process::Command;
 use common::{TestDb, client, get, log_in_as, peskaas_dir, spawn_app};
 use reqwest::StatusCode;
 use tasi::adapters::importers::landings::peskaas::SOURCE;
-use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::application::access::NewGrants;
 use tasi::domain::access::Role;
 use tasi::domain::shared::JurisdictionPath;
@@ -54,7 +53,7 @@ async fn the_summary_csv_matches_an_independent_reimplementation_of_peskaas_row_
     assert_eq!(expected.len(), 424);
 
     let db = TestDb::new();
-    import_peskaas_dir(&db.pool, &peskaas_dir(), SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    common::import_dir(&db, &peskaas_dir(), SOURCE).unwrap_or_else(|e| panic!("{e}"));
     let country = JurisdictionPath::root("Timor-Leste").unwrap_or_else(|e| panic!("{e}"));
     common::add_user_as(
         &db,

@@ -7,7 +7,6 @@ use common::{TestDb, add_user_as, client, csrf_of, get, log_in_as, peskaas_dir, 
 use diesel::RunQueryDsl;
 use reqwest::{Client, StatusCode};
 use tasi::adapters::importers::landings::peskaas::SOURCE;
-use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::application::access::NewGrants;
 use tasi::domain::access::Role;
 use tasi::domain::shared::JurisdictionPath;
@@ -67,7 +66,7 @@ async fn review(
 #[actix_web::test]
 async fn accept_correct_and_reject_change_the_summaries_and_keep_the_history() {
     let db = TestDb::new();
-    import_peskaas_dir(&db.pool, &peskaas_dir(), SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    common::import_dir(&db, &peskaas_dir(), SOURCE).unwrap_or_else(|e| panic!("{e}"));
     let atauro = JurisdictionPath::parse("Timor-Leste/Atauro").unwrap_or_else(|e| panic!("{e}"));
     add_user_as(
         &db,

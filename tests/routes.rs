@@ -7,7 +7,6 @@ mod common;
 use common::{TestDb, add_user_as, client, log_in_as, spawn_app};
 use reqwest::StatusCode;
 use tasi::adapters::importers::landings::synthetic;
-use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::application::access::NewGrants;
 
 /// Routes served without a login: (method, path pattern).
@@ -87,8 +86,7 @@ async fn every_route_needs_a_login_and_every_post_a_csrf_token() {
     let dir = common::Scratch::new();
     let end = chrono::NaiveDate::from_ymd_opt(2026, 10, 31).unwrap_or_default();
     synthetic::write(&dir.0, 30, end).unwrap_or_else(|e| panic!("{e}"));
-    import_peskaas_dir(&db.pool, &dir.0, synthetic::SOURCE, "test")
-        .unwrap_or_else(|e| panic!("{e}"));
+    common::import_dir(&db, &dir.0, synthetic::SOURCE).unwrap_or_else(|e| panic!("{e}"));
     add_user_as(
         &db,
         "admin@tasi.tl",

@@ -7,7 +7,6 @@ mod common;
 use common::{TestDb, peskaas_dir};
 use diesel::prelude::*;
 use tasi::adapters::importers::landings::peskaas::SOURCE;
-use tasi::adapters::importers::run::import_peskaas_dir;
 use tasi::adapters::persistence::shared::app_url_from;
 
 #[derive(QueryableByName)]
@@ -60,7 +59,7 @@ const ATAURO: &str = r#"["Timor-Leste/Atauro"]"#;
 #[test]
 fn the_application_role_sees_and_changes_only_its_scope() {
     let db = TestDb::new();
-    import_peskaas_dir(&db.pool, &peskaas_dir(), SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    common::import_dir(&db, &peskaas_dir(), SOURCE).unwrap_or_else(|e| panic!("{e}"));
     let mut owner = PgConnection::establish(&db.url).unwrap_or_else(|e| panic!("{e}"));
     let all = count(
         &mut owner,
@@ -262,18 +261,28 @@ fn the_server_refuses_a_role_that_bypasses_row_level_security() {
 }
 
 #[test]
-fn the_projector_serves_pending_rebuild_requests_once() {
-    use tasi::adapters::persistence::landings::writes::DieselImportUnitOfWork;
-    use tasi::application::landings::review_landing::project_read_models;
+fn the_projector_serves_a_pending_event_once() {
     let db = TestDb::new();
-    import_peskaas_dir(&db.pool, &peskaas_dir(), SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
-    let projector = DieselImportUnitOfWork::new(db.pool.clone());
-    assert_eq!(project_read_models(&projector).ok(), Some(0));
+    common::import_dir(&db, &peskaas_dir(), SOURCE).unwrap_or_else(|e| panic!("{e}"));
+    let platform = db.platform();
+    let served = |platform: &tasi::startup::Platform| -> usize {
+        platform
+            .deliver()
+            .into_iter()
+            .filter(|d| d.subscriber == "landings.summaries")
+            .map(|d| d.outcome.unwrap_or_else(|e| panic!("{e}")))
+            .sum()
+    };
+    assert_eq!(
+        served(&platform),
+        0,
+        "the import's event was delivered already"
+    );
     let national = "SELECT sum(landings)::int8 AS n FROM landings.monthly_summaries
                     WHERE scope = 'national'";
     let before = db.count(national);
     assert_eq!(before, 21_249);
-    // A landing leaves the summaries (as a rejection would) and a rebuild is asked for.
+    // A landing leaves the summaries (as a rejection would).
     let mut owner = PgConnection::establish(&db.url).unwrap_or_else(|e| panic!("{e}"));
     diesel::sql_query(
         "UPDATE landings.surveyed_landings SET counts_in_summaries = false
@@ -287,21 +296,22 @@ fn the_projector_serves_pending_rebuild_requests_once() {
         before,
         "read models change only by the projector"
     );
-    // The application role may ask (INSERT) but not read the outbox.
+    // The application role may publish (INSERT) but not read the outbox.
     let mut app = app_conn(&db, Some(ATAURO));
-    diesel::sql_query("INSERT INTO landings.outbox (topic) VALUES ('read_models.rebuild')")
-        .execute(&mut app)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let e = refused(&mut app, "SELECT * FROM landings.outbox");
+    diesel::sql_query(
+        "INSERT INTO platform.outbox (event_id, event_type, schema_version, occurred_at,
+                                      aggregate_type, aggregate_id, payload)
+         VALUES (gen_random_uuid(), 'landings.LandingReviewed', 1, now(),
+                 'SurveyedLanding', 'x', '{}')",
+    )
+    .execute(&mut app)
+    .unwrap_or_else(|e| panic!("{e}"));
+    let e = refused(&mut app, "SELECT * FROM platform.outbox");
     assert!(e.contains("permission denied"), "{e}");
     diesel::sql_query("COMMIT")
         .execute(&mut app)
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(project_read_models(&projector).ok(), Some(1));
+    assert_eq!(served(&platform), 1);
     assert_eq!(db.count(national), before - 1);
-    assert_eq!(project_read_models(&projector).ok(), Some(0));
-    assert_eq!(
-        db.count("SELECT count(*) AS n FROM landings.outbox WHERE processed_at IS NULL"),
-        0
-    );
+    assert_eq!(served(&platform), 0);
 }

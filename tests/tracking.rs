@@ -5,10 +5,9 @@ mod common;
 
 use common::{Scratch, TestDb, peskaas_dir};
 use tasi::adapters::importers::landings::peskaas::SOURCE;
-use tasi::adapters::importers::run::{import_peskaas_dir, import_peskaas_tracks};
 
 fn import_all(db: &TestDb, dir: &std::path::Path) {
-    import_peskaas_dir(&db.pool, dir, SOURCE, "test").unwrap_or_else(|e| panic!("{e}"));
+    common::import_dir(db, dir, SOURCE).unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[test]
@@ -16,7 +15,7 @@ fn the_peskaas_tracked_trips_are_imported_with_exact_counts_and_flags() {
     let db = TestDb::new();
     let dir = peskaas_dir();
     import_all(&db, &dir);
-    let r = import_peskaas_tracks(&db.pool, &dir, "test").unwrap_or_else(|e| panic!("{e}"));
+    let r = common::import_tracks(&db, &dir).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         (
             r.counts.read,
@@ -70,7 +69,7 @@ fn the_peskaas_tracked_trips_are_imported_with_exact_counts_and_flags() {
     );
 
     // A second import changes nothing.
-    let again = import_peskaas_tracks(&db.pool, &dir, "test").unwrap_or_else(|e| panic!("{e}"));
+    let again = common::import_tracks(&db, &dir).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((again.counts.imported, again.counts.unchanged), (0, 30_193));
     assert_eq!(
         db.count("SELECT count(*) AS n FROM tracking.tracked_trips"),
@@ -108,7 +107,7 @@ fn bad_tracked_trip_rows_are_rejected_with_line_and_column() {
     std::fs::write(scratch.0.join("tracked_trips.csv"), lines.join("\n") + "\n")
         .unwrap_or_else(|e| panic!("{e}"));
     import_all(&db, &scratch.0);
-    let r = import_peskaas_tracks(&db.pool, &scratch.0, "test").unwrap_or_else(|e| panic!("{e}"));
+    let r = common::import_tracks(&db, &scratch.0).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         (r.counts.read, r.counts.imported, r.counts.rejected),
         (5, 2, 3)
@@ -129,7 +128,7 @@ fn bad_tracked_trip_rows_are_rejected_with_line_and_column() {
         "PDS_trip,date,boat_id,IMEI\n1,2018-01-01,2,863835026738521\n",
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let e = import_peskaas_tracks(&db.pool, &scratch.0, "test")
+    let e = common::import_tracks(&db, &scratch.0)
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
@@ -143,16 +142,13 @@ fn path(p: &str) -> tasi::domain::shared::JurisdictionPath {
     tasi::domain::shared::JurisdictionPath::parse(p).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The real data imported (landings and tracks) and the spatial-catch models built.
+/// The real data imported (landings and tracks); the spatial-catch models are rebuilt by
+/// the events of the imports.
 fn prepared() -> TestDb {
-    use tasi::adapters::persistence::spatial_catch::models::DieselSpatialCatch;
-    use tasi::application::spatial_catch::refresh::refresh_spatial_catch;
     let db = TestDb::new();
     let dir = peskaas_dir();
     import_all(&db, &dir);
-    import_peskaas_tracks(&db.pool, &dir, "test").unwrap_or_else(|e| panic!("{e}"));
-    refresh_spatial_catch(&DieselSpatialCatch::new(db.pool.clone()))
-        .unwrap_or_else(|e| panic!("{e}"));
+    common::import_tracks(&db, &dir).unwrap_or_else(|e| panic!("{e}"));
     db
 }
 
@@ -192,7 +188,9 @@ async fn the_tracking_map_pages_and_products_work_on_the_peskaas_data() {
     );
     assert_eq!(agreeing, 933);
     assert_eq!(
-        db.count("SELECT (recall * 1000)::int8 AS n FROM spatial_catch.runs"),
+        db.count(
+            "SELECT (recall * 1000)::int8 AS n FROM spatial_catch.runs ORDER BY id DESC LIMIT 1"
+        ),
         970
     );
     user(&db, "analyst@x.tl", Role::Analyst, "Timor-Leste");
@@ -387,17 +385,31 @@ async fn an_atauro_analyst_sees_atauro_tracks_and_nothing_else() {
     let (status, _) = common::get(&c, &format!("{base}/tracking/trips/{atauro_trip}")).await;
     assert_eq!(status, 200);
 
-    // A review asks (outbox) for the spatial-catch models to be rebuilt; the projector serves
-    // the request once.
+    // A review's event reaches the spatial-catch rebuild, which serves it once.
     use diesel::prelude::*;
-    use tasi::adapters::persistence::spatial_catch::models::DieselSpatialCatch;
-    use tasi::application::spatial_catch::refresh::refresh_if_requested;
+    let runs = db.count("SELECT count(*) AS n FROM spatial_catch.runs");
     let mut owner = db.pool.get().unwrap_or_else(|e| panic!("{e}"));
-    diesel::sql_query("INSERT INTO landings.outbox (topic) VALUES ('spatial_catch.rebuild')")
-        .execute(&mut owner)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let store = DieselSpatialCatch::new(db.pool.clone());
-    assert_eq!(refresh_if_requested(&store).ok(), Some(1));
-    assert_eq!(refresh_if_requested(&store).ok(), Some(0));
-    assert_eq!(db.count("SELECT count(*) AS n FROM spatial_catch.runs"), 2);
+    diesel::sql_query(
+        "INSERT INTO platform.outbox (event_id, event_type, schema_version, occurred_at,
+                                      aggregate_type, aggregate_id, payload)
+         VALUES (gen_random_uuid(), 'landings.LandingReviewed', 1, now(),
+                 'SurveyedLanding', 'x', '{}')",
+    )
+    .execute(&mut owner)
+    .unwrap_or_else(|e| panic!("{e}"));
+    let platform = db.platform();
+    let rebuilt = |platform: &tasi::startup::Platform| -> usize {
+        platform
+            .deliver()
+            .into_iter()
+            .filter(|d| d.subscriber == "spatial_catch.models")
+            .map(|d| d.outcome.unwrap_or_else(|e| panic!("{e}")))
+            .sum()
+    };
+    assert_eq!(rebuilt(&platform), 1);
+    assert_eq!(rebuilt(&platform), 0);
+    assert_eq!(
+        db.count("SELECT count(*) AS n FROM spatial_catch.runs"),
+        runs + 1
+    );
 }

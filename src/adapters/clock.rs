@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::application::access::Clock;
+use crate::application::shared::Clock;
 
 /// The machine's clock.
 pub struct SystemClock;

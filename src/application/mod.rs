@@ -1,6 +1,8 @@
 //! Use cases, one file per command or query, each taking what it needs through ports.
 
 pub mod access;
+pub mod geography;
+pub mod ingestion;
 pub mod landings;
 pub mod shared;
 pub mod spatial_catch;

@@ -3,18 +3,22 @@
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use diesel::prelude::*;
 use tasi::adapters::http::{self, AppState};
-use tasi::adapters::persistence::access::users::{
-    DieselJurisdictionDirectory, DieselUserRepository,
-};
+use tasi::adapters::importers::landings::importer::{PeskaasImportError, PeskaasLandings};
+use tasi::adapters::importers::tracking::importer::{TrackImportError, TrackImports};
+use tasi::adapters::persistence::access::users::DieselJurisdictionDirectory;
 use tasi::adapters::persistence::shared::{self as persistence, PgPool};
 use tasi::adapters::security::hasher::Argon2idHasher;
 use tasi::adapters::security::password_strength::ZxcvbnStrength;
-use tasi::application::access::{NewGrants, NewUser, add_user};
+use tasi::application::access::{Credentials, NewGrants, NewUser, add_user};
+use tasi::application::landings::import_landings::ImportReport;
+use tasi::application::shared::Caller;
+use tasi::application::tracking::import_trips::TripImportReport;
 use tasi::domain::access::Email;
+use tasi::startup::Platform;
 
 /// The server under test: `postgres://postgres@127.0.0.1:5432` unless `TASI_TEST_SERVER`
 /// names another (without a database name).
@@ -52,10 +56,15 @@ impl TestDb {
         }
     }
 
+    /// The platform on this database, as `tasi serve` builds it: the application role's
+    /// pool and the owner's.
+    pub fn platform(&self) -> Platform {
+        Platform::new(Some(self.app_pool.clone()), Some(self.pool.clone()))
+    }
+
     /// The application's state on this database, wired as `tasi serve` wires it.
     pub fn state(&self, synthetic: bool) -> AppState {
-        AppState::new(self.app_pool.clone(), self.pool.clone(), synthetic)
-            .unwrap_or_else(|e| panic!("{e}"))
+        AppState::new(&self.platform(), synthetic).unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// Runs a query returning one bigint.
@@ -115,23 +124,51 @@ impl Drop for Scratch {
     }
 }
 
-/// Adds a user with `grants` through the use case.
+/// Adds a user with `grants` through the use case, as the command line does.
 pub fn add_user_as(db: &TestDb, email: &str, password: &str, grants: &NewGrants) {
     let email = Email::parse(email).unwrap_or_else(|e| panic!("{e}"));
     let hasher = Argon2idHasher::new().unwrap_or_else(|e| panic!("{e}"));
+    let platform = db.platform();
     add_user(
-        &DieselUserRepository::new(db.pool.clone()),
+        platform.uow().as_ref(),
         &DieselJurisdictionDirectory::new(db.pool.clone()),
-        &hasher,
-        &ZxcvbnStrength,
+        Credentials {
+            hasher: &hasher,
+            strength: &ZxcvbnStrength,
+        },
+        &Caller::system("test"),
         &NewUser {
             email: &email,
             password,
             grants,
         },
-        "test",
     )
     .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Imports the PeskAAS-format directory `dir` with its landings stored under `source`
+/// (`peskaas`, `synthetic`), as the command line does, then lets the relay deliver what it
+/// published (the read models are rebuilt).
+pub fn import_dir(
+    db: &TestDb,
+    dir: &Path,
+    source: &'static str,
+) -> Result<ImportReport, PeskaasImportError> {
+    let platform = db.platform();
+    let report = PeskaasLandings::new(platform.uow().clone(), source)
+        .import_dir(&Caller::system("test"), dir);
+    platform.deliver();
+    report
+}
+
+/// Imports `tracked_trips.csv` of the PeskAAS directory `dir`, then lets the relay deliver
+/// what it published (the spatial-catch models are rebuilt).
+pub fn import_tracks(db: &TestDb, dir: &Path) -> Result<TripImportReport, TrackImportError> {
+    let platform = db.platform();
+    let report =
+        TrackImports::new(platform.uow().clone()).peskaas_tracks(&Caller::system("test"), dir);
+    platform.deliver();
+    report
 }
 
 /// Starts the application on a free port of 127.0.0.1; its base URL.
@@ -174,7 +211,7 @@ impl TestClock {
     }
 }
 
-impl tasi::application::access::Clock for TestClock {
+impl tasi::application::shared::Clock for TestClock {
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.0
             .lock()

@@ -20,37 +20,44 @@ use tracing_actix_web::TracingLogger;
 
 use crate::adapters::clock::SystemClock;
 use crate::adapters::persistence::access::users::{
-    DieselAuditLog, DieselJurisdictionDirectory, DieselUserRepository,
+    DieselAccounts, DieselAdminQueries, DieselJurisdictionDirectory,
 };
 use crate::adapters::persistence::landings::queries::DieselLandingQueries;
-use crate::adapters::persistence::landings::writes::DieselImportUnitOfWork;
-use crate::adapters::persistence::shared::{PgPool, ping};
-use crate::adapters::persistence::spatial_catch::models::DieselSpatialCatch;
+use crate::adapters::persistence::shared::{DieselUnitOfWork, PgPool, ping};
+use crate::adapters::persistence::spatial_catch::queries::DieselSpatialCatchQueries;
 use crate::adapters::persistence::tracking::queries::DieselTrackingQueries;
 use crate::adapters::security::input::refuse_nul_input;
 use crate::adapters::security::throttle::LoginThrottle;
 use crate::adapters::security::{
     csrf::csrf_guard, guard::login_guard, hasher::Argon2idHasher, session_store::PgSessionStore,
 };
-use crate::application::access::{
-    AuditEvent, AuditLog, Clock, JurisdictionDirectory, UserRepository,
+use crate::application::access::ports::{Accounts, AdminQueries, JurisdictionDirectory};
+use crate::application::landings::ports::LandingQueries;
+use crate::application::shared::{
+    AuditEntry, Caller, Clock, Relay, StoreError, Transaction, UnitOfWork,
 };
-use crate::application::landings::ports::{LandingQueries, ProjectionUnitOfWork, ReviewUnitOfWork};
-use crate::application::landings::review_landing::project_read_models;
-use crate::application::spatial_catch::refresh::{SpatialCatchStore, refresh_if_requested};
+use crate::application::spatial_catch::ports::SpatialCatchQueries;
 use crate::application::tracking::ports::TrackingQueries;
 use crate::domain::access::PasswordHasher;
+use crate::startup::Platform;
 
 /// What every handler can reach.
 pub struct AppState {
     /// The application's database pool: role `tasi_app`, filtered by row-level security.
     pub pool: PgPool,
-    /// Users, grants, sessions.
-    pub users: Arc<dyn UserRepository>,
+    /// The one unit of work: users' work on the application role's pool under their scope,
+    /// the system's (projectors) on the owner's.
+    pub uow: Arc<DieselUnitOfWork>,
+    /// The relay of the outbox's events to the projectors.
+    pub relay: Arc<Relay>,
+    /// Woken after each commit that published events.
+    pub wake: Arc<tokio::sync::Notify>,
+    /// Reads of accounts (login, the login guard).
+    pub accounts: Arc<dyn Accounts>,
     /// The jurisdiction tree (geography's published view).
     pub directory: Arc<dyn JurisdictionDirectory>,
-    /// The audit log.
-    pub audit: Arc<dyn AuditLog>,
+    /// Reads of the admin pages.
+    pub admin: Arc<dyn AdminQueries>,
     /// The time (injectable in tests).
     pub clock: Arc<dyn Clock>,
     /// Login throttling.
@@ -61,39 +68,39 @@ pub struct AppState {
     pub hasher: Arc<dyn PasswordHasher>,
     /// Landing queries.
     pub landings: Arc<dyn LandingQueries>,
-    /// The transaction of a review (application role, under the reviewer's scope).
-    pub reviews: Arc<dyn ReviewUnitOfWork>,
-    /// The spatial-catch models' store (owner rights, for the projector only).
-    pub spatial: Arc<dyn SpatialCatchStore>,
-    /// Tracking and spatial-catch queries.
+    /// Tracking queries.
     pub tracking: Arc<dyn TrackingQueries>,
-    /// The read-model projector: rebuilds the summaries with the owner's rights (it reads
-    /// every jurisdiction's landings and never serves a user's query).
-    pub projector: Arc<dyn ProjectionUnitOfWork>,
+    /// Spatial-catch queries.
+    pub spatial: Arc<dyn SpatialCatchQueries>,
     /// True when the data shown is the synthetic demo set (a banner says so on every page).
     pub synthetic: bool,
 }
 
 impl AppState {
-    /// Wires the adapters: every request's work on `pool` (the application role), the
-    /// read-model projector on `owner` (the schemas' owner).
+    /// Wires the adapters on `platform`: every request's work on the application role's
+    /// pool, the relay and its subscribers on the owner's.
     ///
     /// # Errors
-    /// When the password hasher cannot start.
-    pub fn new(pool: PgPool, owner: PgPool, synthetic: bool) -> anyhow::Result<Self> {
+    /// When the platform has no application pool, or the password hasher cannot start.
+    pub fn new(platform: &Platform, synthetic: bool) -> anyhow::Result<Self> {
+        let pool = platform
+            .app_pool()
+            .cloned()
+            .ok_or_else(|| anyhow::anyhow!("serving needs the application role's pool"))?;
         Ok(AppState {
-            users: Arc::new(DieselUserRepository::new(pool.clone())),
+            accounts: Arc::new(DieselAccounts::new(pool.clone())),
             directory: Arc::new(DieselJurisdictionDirectory::new(pool.clone())),
-            audit: Arc::new(DieselAuditLog::new(pool.clone())),
+            admin: Arc::new(DieselAdminQueries::new(pool.clone())),
             clock: Arc::new(SystemClock),
             throttle: LoginThrottle::new(),
             public_url: None,
             hasher: Arc::new(Argon2idHasher::new()?),
             landings: Arc::new(DieselLandingQueries::new(pool.clone())),
-            reviews: Arc::new(DieselImportUnitOfWork::new(pool.clone())),
-            projector: Arc::new(DieselImportUnitOfWork::new(owner.clone())),
-            spatial: Arc::new(DieselSpatialCatch::new(owner)),
             tracking: Arc::new(DieselTrackingQueries::new(pool.clone())),
+            spatial: Arc::new(DieselSpatialCatchQueries::new(pool.clone())),
+            uow: platform.uow().clone(),
+            relay: platform.relay().clone(),
+            wake: platform.wake().clone(),
             pool,
             synthetic,
         })
@@ -117,19 +124,38 @@ impl AppState {
         self
     }
 
-    /// Appends `event` to the audit log off the async workers; a failure is logged.
-    pub async fn audit(&self, event: AuditEvent) -> bool {
-        let audit = self.audit.clone();
-        match web::block(move || audit.record(&event)).await {
+    /// Writes `entry` to the audit log in a unit of work of its own (for what changes no
+    /// state of ours: logins, refusals, exports), off the async workers; a failure is
+    /// logged. The entry names its actor.
+    pub async fn audit(&self, entry: AuditEntry) -> bool {
+        let uow = self.uow.clone();
+        let caller = Caller::anonymous(entry.actor.as_deref().unwrap_or_default());
+        let written = web::block(move || {
+            uow.run(&caller, |tx| {
+                tx.audit(entry.clone());
+                Ok::<_, StoreError>(())
+            })
+        })
+        .await;
+        match written {
             Ok(Ok(())) => true,
             Ok(Err(e)) => {
-                tracing::error!(error = %e, "audit log write failed");
+                tracing::error!(error = %crate::application::shared::chain(&e), "audit log write failed");
                 false
             }
             Err(e) => {
                 tracing::error!(error = %e, "audit log write failed");
                 false
             }
+        }
+    }
+
+    /// Lets the relay deliver what is pending now (after a user's change, so that their
+    /// next page shows its effect), off the async workers.
+    pub async fn deliver_events(&self) {
+        let relay = self.relay.clone();
+        if let Err(e) = web::block(move || relay.deliver_pending()).await {
+            tracing::warn!(error = %e, "the relay did not run");
         }
     }
 }
@@ -167,28 +193,23 @@ pub struct Transport {
 /// HSTS value: one year, subdomains included (OWASP HTTP Headers Cheat Sheet).
 pub const HSTS: &str = "max-age=31536000; includeSubDomains";
 
-/// How often the server looks for read-model rebuilds that a review asked for but that did
-/// not run (the review's own rebuild failed, or the server stopped in between).
-pub const PROJECTION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+/// How often the relay looks for events published by other processes (those of this
+/// process wake it at once).
+pub const RELAY_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Runs the read-model projectors now and every [`PROJECTION_INTERVAL`]: the landings
-/// summaries (for requests a review's own rebuild left pending), then the spatial-catch
-/// models when a review asked for them.
-fn spawn_projector(projector: Arc<dyn ProjectionUnitOfWork>, spatial: Arc<dyn SpatialCatchStore>) {
+/// Runs the relay now, after each commit that published events, and every
+/// [`RELAY_INTERVAL`].
+fn spawn_relay(relay: Arc<Relay>, wake: Arc<tokio::sync::Notify>) {
     actix_web::rt::spawn(async move {
-        let mut tick = actix_web::rt::time::interval(PROJECTION_INTERVAL);
+        let mut tick = actix_web::rt::time::interval(RELAY_INTERVAL);
         loop {
-            tick.tick().await;
-            let (p, s) = (projector.clone(), spatial.clone());
-            let outcome = web::block(move || {
-                project_read_models(p.as_ref())?;
-                refresh_if_requested(s.as_ref())
-            })
-            .await;
-            match outcome {
-                Ok(Ok(_)) => {}
-                Ok(Err(e)) => tracing::warn!(error = %e, "read-model projection failed"),
-                Err(e) => tracing::warn!(error = %e, "read-model projection did not run"),
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = wake.notified() => {}
+            }
+            let r = relay.clone();
+            if let Err(e) = web::block(move || r.deliver_pending()).await {
+                tracing::warn!(error = %e, "the relay did not run");
             }
         }
     });
@@ -204,7 +225,7 @@ pub fn run(
     transport: Transport,
 ) -> std::io::Result<Server> {
     let secure_cookies = transport.secure_cookies;
-    spawn_projector(state.projector.clone(), state.spatial.clone());
+    spawn_relay(state.relay.clone(), state.wake.clone());
     let state = web::Data::new(state);
     let key = Key::generate();
     let store = PgSessionStore::new(state.pool.clone());

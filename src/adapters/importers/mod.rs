@@ -2,6 +2,5 @@
 //! source's files and hands the application domain objects and the rows it could not read.
 
 pub mod landings;
-pub mod run;
 pub mod shared;
 pub mod tracking;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::session_store::{AUTH_AT_KEY, SEEN_AT_KEY, USER_ID_KEY};
 use crate::adapters::http::{AppState, SESSION_ABSOLUTE_LIMIT, SESSION_IDLE_LIMIT};
-use crate::application::access::AuditEvent;
+use crate::application::shared::AuditEntry;
 use crate::domain::access::{Grants, User};
 
 /// Paths served without a login.
@@ -57,10 +57,14 @@ pub async fn login_guard(
         if let Some(kind) = expired {
             session.purge();
             state
-                .audit(AuditEvent::new(&id.to_string(), "session.expired").with("timeout", kind))
+                .audit(
+                    AuditEntry::new("session.expired")
+                        .by(&id.to_string())
+                        .with("timeout", kind),
+                )
                 .await;
         } else {
-            let users = state.users.clone();
+            let users = state.accounts.clone();
             let found = web::block(move || {
                 let u = users.by_id(id)?;
                 let g = match &u {

@@ -8,18 +8,22 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use super::{
-    AuditEvent, AuditLog, Clock, JurisdictionDirectory, SetDisabledError, UserRepository,
-    set_disabled,
+use super::Credentials;
+use super::ports::{
+    AccessTx, Accounts, AdminQueries, AuditFilter, AuditRecord, JurisdictionDirectory, NewLink,
+    SessionInfo,
 };
-use crate::application::shared::StoreError;
+use crate::application::shared::{
+    AuditEntry, Caller, Clock, ErrorKind, StoreError, StoreFailure, Transaction, UnitOfWork,
+};
 use crate::domain::access::{
-    Email, Grant, Grants, Password, PasswordError, PasswordHasher, PasswordStrength, Role, User,
+    AccessChange, Email, Grant, GrantRevoked, Grants, Password, PasswordError, Role, User,
+    UserAccessChanged, UserGranted,
 };
-use crate::domain::shared::{AccessScope, JurisdictionPath};
+use crate::domain::shared::{AccessScope, DomainEvent, JurisdictionPath};
 
 /// How long a set-password link stays valid after it is issued: 24 hours.
 pub const LINK_LIFETIME: Duration = Duration::hours(24);
@@ -97,226 +101,39 @@ pub struct Administrator {
     pub email: String,
     /// Where they may manage users: their grants' scope of `Permission::ManageUsers`.
     pub scope: AccessScope,
-}
-
-/// A user as the admin pages list them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserSummary {
-    /// The user's id.
-    pub id: Uuid,
-    /// Login name.
-    pub email: Email,
-    /// A disabled user cannot log in.
-    pub disabled: bool,
-    /// The user's grants.
-    pub grants: Grants,
-    /// Sessions not yet expired on the server.
-    pub active_sessions: u64,
-}
-
-/// A server-side session as admins see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionInfo {
-    /// The session's key (the cookie's value): shown shortened, sent back whole to revoke.
-    pub key: String,
-    /// Whose session it is.
-    pub user_id: Uuid,
-    /// When it started (UTC).
-    pub created_at: DateTime<Utc>,
-    /// When it ends without further requests (UTC).
-    pub expires_at: DateTime<Utc>,
-}
-
-/// A one-time link as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredLink {
-    /// For whom.
-    pub user_id: Uuid,
-    /// The PHC string of the secret part of the token.
-    pub secret_hash: String,
-    /// End of validity (UTC).
-    pub expires_at: DateTime<Utc>,
-    /// When it was used, if it was.
-    pub used_at: Option<DateTime<Utc>>,
-}
-
-/// A one-time link to store.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewLink {
-    /// The token's lookup key (16 hex characters).
-    pub lookup: String,
-    /// The PHC string of the token's secret.
-    pub secret_hash: String,
-    /// For whom.
-    pub user_id: Uuid,
-    /// When it was issued (UTC, the application's clock).
-    pub created_at: DateTime<Utc>,
-    /// End of validity: [`LINK_LIFETIME`] after issue.
-    pub expires_at: DateTime<Utc>,
-    /// The admin who issued it.
-    pub created_by: String,
-}
-
-/// What to show of the audit log.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AuditFilter {
-    /// Entries whose actor contains this text (case-insensitive; an exact name matches too).
-    pub actor: Option<String>,
-    /// Entries of exactly this action, e.g. `login.failed`.
-    pub action: Option<String>,
-    /// Entries on or after this day (UTC).
-    pub from: Option<NaiveDate>,
-    /// Entries on or before this day (UTC).
-    pub to: Option<NaiveDate>,
-    /// Entries concerning this jurisdiction or a node below it, e.g. `Timor-Leste/Atauro`.
-    pub jurisdiction: Option<String>,
-}
-
-/// One entry of the audit log as read back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    /// When (UTC, the database's clock).
-    pub at: DateTime<Utc>,
-    /// Who.
-    pub actor: String,
-    /// What.
-    pub action: String,
-    /// Which jurisdiction it concerns, when one.
-    pub jurisdiction: Option<String>,
-    /// From where.
+    /// The client's address, for the audit log.
     pub client_addr: Option<String>,
-    /// Name/value pairs, in name order.
-    pub details: Vec<(String, String)>,
+}
+
+impl Administrator {
+    /// The admin as the caller of a unit of work: their scope, their address.
+    pub fn caller(&self) -> Caller {
+        Caller::user(self.user_id, &self.email, self.scope.clone())
+            .from_addr(self.client_addr.clone())
+    }
 }
 
 /// A page of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditPage {
     /// Up to [`AUDIT_PAGE_SIZE`] entries, newest first.
-    pub entries: Vec<AuditEntry>,
+    pub entries: Vec<AuditRecord>,
     /// True when older entries follow.
     pub more: bool,
 }
 
-/// Reads for the admin pages.
-pub trait AdminQueries: Send + Sync {
-    /// Every user with their grants and number of active sessions, ordered by e-mail.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn users(&self) -> Result<Vec<UserSummary>, StoreError>;
-
-    /// The active sessions of a user, newest first.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn sessions_of(&self, user_id: Uuid) -> Result<Vec<SessionInfo>, StoreError>;
-
-    /// The active session with `key`, if any.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn session(&self, key: &str) -> Result<Option<SessionInfo>, StoreError>;
-
-    /// Entries matching `filter` whose jurisdiction is none or lies inside `scope`, newest
-    /// first, skipping `offset` and returning at most `limit`.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn audit_entries(
-        &self,
-        scope: &AccessScope,
-        filter: &AuditFilter,
-        offset: u64,
-        limit: u64,
-    ) -> Result<Vec<AuditEntry>, StoreError>;
-}
-
-/// Changes to users, grants, sessions and set-password links, each in one transaction.
-pub trait UserAdministration: Send + Sync {
-    /// Inserts `user` with `grant` (granted `by`) and the set-password `link`; false, and
-    /// nothing written, when a user with the same e-mail exists.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn create_user(
-        &self,
-        user: &User,
-        grant: &Grant,
-        by: &str,
-        link: &NewLink,
-    ) -> Result<bool, StoreError>;
-
-    /// Adds `grant` (nothing when it exists), keeps the user's `is_admin` flag equal to
-    /// "holds an admin grant", and ends the user's sessions; how many were ended.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn add_grant(&self, grant: &Grant, by: &str) -> Result<u64, StoreError>;
-
-    /// Removes `grant`, keeps `is_admin` in step and ends the user's sessions; how many were
-    /// ended, `None` (and nothing changed) when there was no such grant.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn remove_grant(&self, grant: &Grant) -> Result<Option<u64>, StoreError>;
-
-    /// Ends the session with `key`; false when there was none.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn end_session(&self, key: &str) -> Result<bool, StoreError>;
-
-    /// Replaces the user's password hash with `unusable_hash`, ends their sessions, drops
-    /// their unused links and stores `link`; how many sessions were ended.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn reset_password(
-        &self,
-        user_id: Uuid,
-        unusable_hash: &str,
-        link: &NewLink,
-    ) -> Result<u64, StoreError>;
-
-    /// The link with the lookup key `lookup`, if any.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn link(&self, lookup: &str) -> Result<Option<StoredLink>, StoreError>;
-
-    /// Uses the link `lookup` when it is unused and valid after `now`: marks it used at
-    /// `now`, sets the user's password hash to `password_hash`, drops their other unused
-    /// links and ends their sessions. How many sessions were ended; `None`, and nothing
-    /// changed, when the link was used, expired or absent.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn redeem_link(
-        &self,
-        lookup: &str,
-        now: DateTime<Utc>,
-        password_hash: &str,
-    ) -> Result<Option<u64>, StoreError>;
-}
-
 /// The ports the admin use cases need.
-#[derive(Clone, Copy)]
-pub struct AdminPorts<'a> {
-    /// Users and grants.
-    pub users: &'a dyn UserRepository,
+pub struct AdminPorts<'a, U> {
+    /// The unit of work every change runs in.
+    pub uow: &'a U,
+    /// Reads of accounts.
+    pub accounts: &'a dyn Accounts,
     /// The jurisdiction tree.
     pub directory: &'a dyn JurisdictionDirectory,
-    /// Changes.
-    pub store: &'a dyn UserAdministration,
-    /// Reads.
+    /// Reads of the admin pages.
     pub queries: &'a dyn AdminQueries,
-    /// Hashing of link secrets and passwords.
-    pub hasher: &'a dyn PasswordHasher,
-    /// How easy a chosen password is to guess.
-    pub strength: &'a dyn PasswordStrength,
-    /// The audit log (for use cases that record their own events).
-    pub audit: &'a dyn AuditLog,
+    /// Hashing of link secrets and passwords, and the password policy.
+    pub credentials: Credentials<'a>,
     /// The time: issue and expiry of links.
     pub clock: &'a dyn Clock,
 }
@@ -353,11 +170,11 @@ pub enum AdminError {
     Store(#[from] StoreError),
 }
 
-impl From<SetDisabledError> for AdminError {
-    fn from(e: SetDisabledError) -> Self {
-        match e {
-            SetDisabledError::UnknownUser(_) => AdminError::UnknownUser,
-            SetDisabledError::Store(s) => AdminError::Store(s),
+impl StoreFailure for AdminError {
+    fn store_error(&self) -> Option<&StoreError> {
+        match self {
+            AdminError::Store(e) => Some(e),
+            _ => None,
         }
     }
 }
@@ -381,38 +198,19 @@ pub fn common_ancestor(grants: &Grants) -> Option<JurisdictionPath> {
     Some(acc)
 }
 
-/// The audit log, stamping each event that lacks them with a client address and a
-/// jurisdiction (for use cases that record their own events, such as [`set_disabled`]).
-pub struct StampedAudit<'a> {
-    /// Where the events go.
-    pub inner: &'a dyn AuditLog,
-    /// The client's address.
-    pub client_addr: Option<String>,
-    /// The jurisdiction concerned.
-    pub jurisdiction: Option<String>,
+/// A time as the audit log and the link page write it: `2026-11-21 10:00 UTC`.
+pub fn when(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-impl AuditLog for StampedAudit<'_> {
-    fn record(&self, event: &AuditEvent) -> Result<(), StoreError> {
-        let mut e = event.clone();
-        if e.client_addr.is_none() {
-            e.client_addr = self.client_addr.clone();
-        }
-        if e.jurisdiction.is_none() {
-            e.jurisdiction = self.jurisdiction.clone();
-        }
-        self.inner.record(&e)
-    }
-}
-
-/// The user `id` with their grants, when `admin` may manage them.
-fn managed_user(
-    p: &AdminPorts<'_>,
+/// The user `id` with their grants, read in `tx`, when `admin` may manage them.
+fn managed_user<T: AccessTx>(
+    tx: &mut T,
     admin: &Administrator,
     id: Uuid,
 ) -> Result<(User, Grants), AdminError> {
-    let user = p.users.by_id(id)?.ok_or(AdminError::UnknownUser)?;
-    let grants = p.users.grants_of(id)?;
+    let user = tx.users().by_id(id)?.ok_or(AdminError::UnknownUser)?;
+    let grants = tx.users().grants_of(id)?;
     if manages(&admin.scope, &grants) {
         Ok((user, grants))
     } else {
@@ -431,11 +229,11 @@ fn not_own(admin: &Administrator, user: &User) -> Result<(), AdminError> {
 
 /// Checks that `path` exists and lies inside the admin's scope.
 fn grantable(
-    p: &AdminPorts<'_>,
+    directory: &dyn JurisdictionDirectory,
     admin: &Administrator,
     path: &JurisdictionPath,
 ) -> Result<(), AdminError> {
-    if admin.scope.covers(path) && p.directory.exists(path)? {
+    if admin.scope.covers(path) && directory.exists(path)? {
         Ok(())
     } else {
         Err(AdminError::OutsideScope(path.to_string()))
@@ -443,14 +241,18 @@ fn grantable(
 }
 
 /// A link for `user_id` with `token`, valid for [`LINK_LIFETIME`] from now.
-fn new_link(
-    p: &AdminPorts<'_>,
+fn new_link<U>(
+    p: &AdminPorts<'_, U>,
     admin: &Administrator,
     token: &LinkToken,
     user_id: Uuid,
 ) -> Result<NewLink, AdminError> {
     let secret = Password::new(token.secret()).map_err(|e| AdminError::Hash(e.to_string()))?;
-    let secret_hash = p.hasher.hash(&secret).map_err(AdminError::Hash)?;
+    let secret_hash = p
+        .credentials
+        .hasher
+        .hash(&secret)
+        .map_err(AdminError::Hash)?;
     let now = p.clock.now();
     Ok(NewLink {
         lookup: token.lookup().to_string(),
@@ -462,16 +264,32 @@ fn new_link(
     })
 }
 
+/// Publishes [`UserAccessChanged`] of `user_id` in `tx`.
+fn changed<T: Transaction>(
+    tx: &mut T,
+    user_id: Uuid,
+    change: AccessChange,
+    at: Option<&JurisdictionPath>,
+) -> Result<(), StoreError> {
+    tx.publish(DomainEvent::new(
+        UserAccessChanged {
+            user_id,
+            change,
+            jurisdiction: at.map(|j| j.to_string()),
+        },
+        Utc::now(),
+    ))
+}
+
 /// The users `admin` may manage, ordered by e-mail.
 ///
 /// # Errors
 /// [`StoreError`] when the database fails.
-#[tracing::instrument(skip(p))]
 pub fn list_users(
-    p: &AdminPorts<'_>,
+    queries: &dyn AdminQueries,
     admin: &Administrator,
-) -> Result<Vec<UserSummary>, StoreError> {
-    Ok(p.queries
+) -> Result<Vec<super::ports::UserSummary>, StoreError> {
+    Ok(queries
         .users()?
         .into_iter()
         .filter(|u| manages(&admin.scope, &u.grants))
@@ -483,12 +301,11 @@ pub fn list_users(
 ///
 /// # Errors
 /// [`StoreError`] when the database fails.
-#[tracing::instrument(skip(p))]
 pub fn grantable_jurisdictions(
-    p: &AdminPorts<'_>,
+    directory: &dyn JurisdictionDirectory,
     admin: &Administrator,
 ) -> Result<Vec<JurisdictionPath>, StoreError> {
-    Ok(p.directory
+    Ok(directory
         .paths()?
         .into_iter()
         .filter(|path| admin.scope.covers(path))
@@ -511,13 +328,16 @@ pub struct UserDetail {
 /// # Errors
 /// [`AdminError::UnknownUser`] when the user does not exist or `admin` may not manage them;
 /// [`AdminError::Store`] when the database fails.
-#[tracing::instrument(skip(p))]
-pub fn user_detail(
-    p: &AdminPorts<'_>,
+pub fn user_detail<U>(
+    p: &AdminPorts<'_, U>,
     admin: &Administrator,
     id: Uuid,
 ) -> Result<UserDetail, AdminError> {
-    let (user, grants) = managed_user(p, admin, id)?;
+    let user = p.accounts.by_id(id)?.ok_or(AdminError::UnknownUser)?;
+    let grants = p.accounts.grants_of(id)?;
+    if !manages(&admin.scope, &grants) {
+        return Err(AdminError::UnknownUser);
+    }
     let sessions = p.queries.sessions_of(id)?;
     Ok(UserDetail {
         user,
@@ -542,22 +362,27 @@ pub struct IssuedLink {
 }
 
 /// Creates the user `email` with `role` on `at` and no usable password, and issues a
-/// one-time set-password link with `token`, valid for 24 hours.
+/// one-time set-password link with `token`, valid for 24 hours, in one unit of work that
+/// writes `user.created` and publishes [`UserAccessChanged`] and [`UserGranted`].
 ///
 /// # Errors
 /// [`AdminError::OutsideScope`] when `at` does not exist or lies outside the admin's scope,
-/// [`AdminError::EmailTaken`] when the e-mail is in use, [`AdminError::Hash`] or
-/// [`AdminError::Store`] when hashing or the database fails.
+/// [`AdminError::EmailTaken`] when the e-mail is in use (the store's conflict),
+/// [`AdminError::Hash`] or [`AdminError::Store`] when hashing or the database fails.
 #[tracing::instrument(skip(p, token))]
-pub fn create_user(
-    p: &AdminPorts<'_>,
+pub fn create_user<U>(
+    p: &AdminPorts<'_, U>,
     admin: &Administrator,
     email: &Email,
     role: Role,
     at: &JurisdictionPath,
     token: &LinkToken,
-) -> Result<IssuedLink, AdminError> {
-    grantable(p, admin, at)?;
+) -> Result<IssuedLink, AdminError>
+where
+    U: UnitOfWork,
+    U::Tx: AccessTx,
+{
+    grantable(p.directory, admin, at)?;
     let user = User {
         id: Uuid::new_v4(),
         email: email.clone(),
@@ -571,9 +396,35 @@ pub fn create_user(
         jurisdiction: at.clone(),
     };
     let link = new_link(p, admin, token, user.id)?;
-    if !p.store.create_user(&user, &grant, &admin.email, &link)? {
-        return Err(AdminError::EmailTaken(email.to_string()));
-    }
+    p.uow
+        .run(&admin.caller(), |tx| {
+            tx.users().insert(&user)?;
+            tx.users().add_grant(&grant, &admin.email)?;
+            tx.users().store_link(&link)?;
+            tx.audit(
+                AuditEntry::new("user.created")
+                    .at(at.as_str())
+                    .with("user", email)
+                    .with("role", role)
+                    .with("link_expires", when(link.expires_at)),
+            );
+            changed(tx, user.id, AccessChange::Created, Some(at))?;
+            tx.publish(DomainEvent::new(
+                UserGranted {
+                    user_id: user.id,
+                    role,
+                    jurisdiction: at.to_string(),
+                },
+                Utc::now(),
+            ))?;
+            Ok::<_, AdminError>(())
+        })
+        .map_err(|e| match e {
+            AdminError::Store(s) if s.kind() == ErrorKind::Conflict => {
+                AdminError::EmailTaken(email.to_string())
+            }
+            other => other,
+        })?;
     tracing::info!(user_id = %user.id, "user created");
     Ok(IssuedLink {
         user,
@@ -593,39 +444,63 @@ pub struct GrantChange {
     pub sessions_ended: u64,
 }
 
-/// Gives the user `id` the role `role` on `at`, and ends their sessions (their next session
-/// carries the new grants).
+/// Gives the user `id` the role `role` on `at` and ends their sessions (their next session
+/// carries the new grants), in one unit of work that writes `grant.added` and publishes
+/// [`UserGranted`].
 ///
 /// # Errors
 /// [`AdminError::UnknownUser`] when `admin` may not manage the user,
 /// [`AdminError::OwnAccount`] for the admin's own account, [`AdminError::OutsideScope`] when
 /// `at` does not exist or lies outside the admin's scope, [`AdminError::Store`].
 #[tracing::instrument(skip(p))]
-pub fn add_grant(
-    p: &AdminPorts<'_>,
+pub fn add_grant<U>(
+    p: &AdminPorts<'_, U>,
     admin: &Administrator,
     id: Uuid,
     role: Role,
     at: &JurisdictionPath,
-) -> Result<GrantChange, AdminError> {
-    let (user, _) = managed_user(p, admin, id)?;
-    not_own(admin, &user)?;
-    grantable(p, admin, at)?;
-    let sessions_ended = p.store.add_grant(
-        &Grant {
-            user_id: id,
-            role,
-            jurisdiction: at.clone(),
-        },
-        &admin.email,
-    )?;
-    Ok(GrantChange {
-        user,
-        sessions_ended,
+) -> Result<GrantChange, AdminError>
+where
+    U: UnitOfWork,
+    U::Tx: AccessTx,
+{
+    grantable(p.directory, admin, at)?;
+    p.uow.run(&admin.caller(), |tx| {
+        let (user, _) = managed_user(tx, admin, id)?;
+        not_own(admin, &user)?;
+        tx.users().add_grant(
+            &Grant {
+                user_id: id,
+                role,
+                jurisdiction: at.clone(),
+            },
+            &admin.email,
+        )?;
+        let sessions_ended = tx.users().end_sessions(id)?;
+        tx.audit(
+            AuditEntry::new("grant.added")
+                .at(at.as_str())
+                .with("user", &user.email)
+                .with("role", role)
+                .with("sessions_ended", sessions_ended),
+        );
+        tx.publish(DomainEvent::new(
+            UserGranted {
+                user_id: id,
+                role,
+                jurisdiction: at.to_string(),
+            },
+            Utc::now(),
+        ))?;
+        Ok(GrantChange {
+            user,
+            sessions_ended,
+        })
     })
 }
 
-/// Takes the role `role` on `at` from the user `id`, and ends their sessions.
+/// Takes the role `role` on `at` from the user `id` and ends their sessions, in one unit of
+/// work that writes `grant.removed` and publishes [`GrantRevoked`].
 ///
 /// # Errors
 /// [`AdminError::UnknownUser`] when `admin` may not manage the user,
@@ -633,110 +508,185 @@ pub fn add_grant(
 /// the user does not hold it, [`AdminError::LastGrant`] when it is their only grant,
 /// [`AdminError::Store`].
 #[tracing::instrument(skip(p))]
-pub fn remove_grant(
-    p: &AdminPorts<'_>,
+pub fn remove_grant<U>(
+    p: &AdminPorts<'_, U>,
     admin: &Administrator,
     id: Uuid,
     role: Role,
     at: &JurisdictionPath,
-) -> Result<GrantChange, AdminError> {
-    let (user, grants) = managed_user(p, admin, id)?;
-    not_own(admin, &user)?;
-    let grant = Grant {
-        user_id: id,
-        role,
-        jurisdiction: at.clone(),
-    };
-    if !grants.0.contains(&grant) {
-        return Err(AdminError::UnknownGrant);
-    }
-    if grants.0.len() == 1 {
-        return Err(AdminError::LastGrant);
-    }
-    let sessions_ended = p
-        .store
-        .remove_grant(&grant)?
-        .ok_or(AdminError::UnknownGrant)?;
-    Ok(GrantChange {
-        user,
-        sessions_ended,
+) -> Result<GrantChange, AdminError>
+where
+    U: UnitOfWork,
+    U::Tx: AccessTx,
+{
+    p.uow.run(&admin.caller(), |tx| {
+        let (user, grants) = managed_user(tx, admin, id)?;
+        not_own(admin, &user)?;
+        let grant = Grant {
+            user_id: id,
+            role,
+            jurisdiction: at.clone(),
+        };
+        if !grants.0.contains(&grant) {
+            return Err(AdminError::UnknownGrant);
+        }
+        if grants.0.len() == 1 {
+            return Err(AdminError::LastGrant);
+        }
+        if !tx.users().remove_grant(&grant)? {
+            return Err(AdminError::UnknownGrant);
+        }
+        let sessions_ended = tx.users().end_sessions(id)?;
+        tx.audit(
+            AuditEntry::new("grant.removed")
+                .at(at.as_str())
+                .with("user", &user.email)
+                .with("role", role)
+                .with("sessions_ended", sessions_ended),
+        );
+        tx.publish(DomainEvent::new(
+            GrantRevoked {
+                user_id: id,
+                role,
+                jurisdiction: at.to_string(),
+            },
+            Utc::now(),
+        ))?;
+        Ok(GrantChange {
+            user,
+            sessions_ended,
+        })
     })
 }
 
-/// Disables (ending their sessions) or re-enables the user `id` through
-/// [`set_disabled`], which records `user.disabled` or `user.enabled` stamped with
-/// `client_addr` and the user's jurisdiction. The user and the sessions ended.
+/// Disables (ending their sessions) or re-enables the user `id`, in one unit of work that
+/// writes `user.disabled` or `user.enabled` at the user's jurisdiction and publishes
+/// [`UserAccessChanged`]. The user and the sessions ended.
 ///
 /// # Errors
 /// [`AdminError::UnknownUser`] when `admin` may not manage the user,
 /// [`AdminError::OwnAccount`] for the admin's own account, [`AdminError::Store`].
 #[tracing::instrument(skip(p))]
-pub fn set_user_disabled(
-    p: &AdminPorts<'_>,
+pub fn set_user_disabled<U>(
+    p: &AdminPorts<'_, U>,
     admin: &Administrator,
     id: Uuid,
     disabled: bool,
-    client_addr: Option<String>,
-) -> Result<(User, u64), AdminError> {
-    let (user, grants) = managed_user(p, admin, id)?;
-    not_own(admin, &user)?;
-    let audit = StampedAudit {
-        inner: p.audit,
-        client_addr,
-        jurisdiction: common_ancestor(&grants).map(|j| j.to_string()),
-    };
-    let ended = set_disabled(p.users, &audit, &user.email, disabled, &admin.email)?;
-    Ok((user, ended))
+) -> Result<(User, u64), AdminError>
+where
+    U: UnitOfWork,
+    U::Tx: AccessTx,
+{
+    p.uow.run(&admin.caller(), |tx| {
+        let (user, grants) = managed_user(tx, admin, id)?;
+        not_own(admin, &user)?;
+        tx.users().set_disabled(id, disabled)?;
+        let ended = if disabled {
+            tx.users().end_sessions(id)?
+        } else {
+            0
+        };
+        let at = common_ancestor(&grants);
+        let (action, change) = if disabled {
+            ("user.disabled", AccessChange::Disabled)
+        } else {
+            ("user.enabled", AccessChange::Enabled)
+        };
+        tx.audit(
+            AuditEntry::new(action)
+                .at_opt(at.as_ref().map(JurisdictionPath::as_str))
+                .with("user", &user.email)
+                .with("sessions_ended", ended),
+        );
+        changed(tx, id, change, at.as_ref())?;
+        Ok((user, ended))
+    })
 }
 
 /// Makes the password of the user `id` unusable, ends their sessions, and issues a new
-/// one-time set-password link with `token` (earlier unused links stop working).
+/// one-time set-password link with `token` (earlier unused links stop working), in one unit
+/// of work that writes `password.reset_issued` and publishes [`UserAccessChanged`].
 ///
 /// # Errors
 /// [`AdminError::UnknownUser`] when `admin` may not manage the user,
 /// [`AdminError::OwnAccount`] for the admin's own account, [`AdminError::Hash`],
 /// [`AdminError::Store`].
 #[tracing::instrument(skip(p, token))]
-pub fn reset_password(
-    p: &AdminPorts<'_>,
+pub fn reset_password<U>(
+    p: &AdminPorts<'_, U>,
     admin: &Administrator,
     id: Uuid,
     token: &LinkToken,
-) -> Result<IssuedLink, AdminError> {
-    let (user, grants) = managed_user(p, admin, id)?;
-    not_own(admin, &user)?;
+) -> Result<IssuedLink, AdminError>
+where
+    U: UnitOfWork,
+    U::Tx: AccessTx,
+{
     let link = new_link(p, admin, token, id)?;
-    let sessions_ended = p.store.reset_password(id, UNUSABLE_PASSWORD_HASH, &link)?;
-    Ok(IssuedLink {
-        user,
-        token: token.clone(),
-        expires_at: link.expires_at,
-        sessions_ended,
-        jurisdiction: common_ancestor(&grants),
+    p.uow.run(&admin.caller(), |tx| {
+        let (user, grants) = managed_user(tx, admin, id)?;
+        not_own(admin, &user)?;
+        tx.users().set_password_hash(id, UNUSABLE_PASSWORD_HASH)?;
+        tx.users().drop_unused_links(id)?;
+        tx.users().store_link(&link)?;
+        let sessions_ended = tx.users().end_sessions(id)?;
+        let at = common_ancestor(&grants);
+        tx.audit(
+            AuditEntry::new("password.reset_issued")
+                .at_opt(at.as_ref().map(JurisdictionPath::as_str))
+                .with("user", &user.email)
+                .with("sessions_ended", sessions_ended)
+                .with("link_expires", when(link.expires_at)),
+        );
+        changed(tx, id, AccessChange::PasswordReset, at.as_ref())?;
+        Ok(IssuedLink {
+            user,
+            token: token.clone(),
+            expires_at: link.expires_at,
+            sessions_ended,
+            jurisdiction: at,
+        })
     })
 }
 
-/// Ends the session `key` of a user `admin` may manage; that user and their jurisdiction.
+/// Ends the session `key` of a user `admin` may manage, in one unit of work that writes
+/// `session.revoked` (with the key's first 8 characters) and publishes
+/// [`UserAccessChanged`]; that user and their jurisdiction.
 ///
 /// # Errors
 /// [`AdminError::UnknownSession`] when there is no such active session or its user is not
 /// manageable by `admin`, [`AdminError::Store`].
 #[tracing::instrument(skip(p, key))]
-pub fn revoke_session(
-    p: &AdminPorts<'_>,
+pub fn revoke_session<U>(
+    p: &AdminPorts<'_, U>,
     admin: &Administrator,
     key: &str,
-) -> Result<(User, Option<JurisdictionPath>), AdminError> {
+) -> Result<(User, Option<JurisdictionPath>), AdminError>
+where
+    U: UnitOfWork,
+    U::Tx: AccessTx,
+{
     let session = p.queries.session(key)?.ok_or(AdminError::UnknownSession)?;
-    let (user, grants) = match managed_user(p, admin, session.user_id) {
-        Ok(found) => found,
-        Err(AdminError::UnknownUser) => return Err(AdminError::UnknownSession),
-        Err(e) => return Err(e),
-    };
-    if !p.store.end_session(key)? {
-        return Err(AdminError::UnknownSession);
-    }
-    Ok((user, common_ancestor(&grants)))
+    let short: String = key.chars().take(8).collect();
+    p.uow.run(&admin.caller(), |tx| {
+        let (user, grants) = match managed_user(tx, admin, session.user_id) {
+            Ok(found) => found,
+            Err(AdminError::UnknownUser) => return Err(AdminError::UnknownSession),
+            Err(e) => return Err(e),
+        };
+        if !tx.users().end_session(key)? {
+            return Err(AdminError::UnknownSession);
+        }
+        let at = common_ancestor(&grants);
+        tx.audit(
+            AuditEntry::new("session.revoked")
+                .at_opt(at.as_ref().map(JurisdictionPath::as_str))
+                .with("user", &user.email)
+                .with("session", format!("{short}…")),
+        );
+        changed(tx, user.id, AccessChange::SessionRevoked, at.as_ref())?;
+        Ok((user, at))
+    })
 }
 
 /// Page `page` (from 1) of the audit entries `admin` may read: those matching `filter`
@@ -745,17 +695,14 @@ pub fn revoke_session(
 ///
 /// # Errors
 /// [`StoreError`] when the database fails.
-#[tracing::instrument(skip(p))]
 pub fn audit_entries(
-    p: &AdminPorts<'_>,
+    queries: &dyn AdminQueries,
     admin: &Administrator,
     filter: &AuditFilter,
     page: u64,
 ) -> Result<AuditPage, StoreError> {
     let offset = page.saturating_sub(1).saturating_mul(AUDIT_PAGE_SIZE);
-    let mut entries = p
-        .queries
-        .audit_entries(&admin.scope, filter, offset, AUDIT_PAGE_SIZE + 1)?;
+    let mut entries = queries.audit_entries(&admin.scope, filter, offset, AUDIT_PAGE_SIZE + 1)?;
     let more = entries.len() as u64 > AUDIT_PAGE_SIZE;
     entries.truncate(AUDIT_PAGE_SIZE as usize);
     Ok(AuditPage { entries, more })
@@ -787,27 +734,54 @@ pub enum SetPasswordError {
     Store(#[from] StoreError),
 }
 
+impl StoreFailure for SetPasswordError {
+    fn store_error(&self) -> Option<&StoreError> {
+        match self {
+            SetPasswordError::Store(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// The user a valid link `token` is for (unused, not expired by `now`, its secret matching
+/// per `credentials`, its user enabled), read in `tx`.
+fn valid_link_user<T: AccessTx>(
+    tx: &mut T,
+    credentials: Credentials<'_>,
+    now: DateTime<Utc>,
+    token: &LinkToken,
+) -> Result<User, SetPasswordError> {
+    let link = tx
+        .users()
+        .link(token.lookup())?
+        .ok_or(SetPasswordError::InvalidLink)?;
+    if link.used_at.is_some() || link.expires_at <= now {
+        return Err(SetPasswordError::InvalidLink);
+    }
+    if !credentials.hasher.verify(token.secret(), &link.secret_hash) {
+        return Err(SetPasswordError::InvalidLink);
+    }
+    match tx.users().by_id(link.user_id)? {
+        Some(user) if !user.disabled => Ok(user),
+        _ => Err(SetPasswordError::InvalidLink),
+    }
+}
+
 /// The user a valid link `token` is for (unused, not expired by the application's clock,
-/// its secret matching, its user enabled).
+/// its secret matching, its user enabled), read in a unit of work that writes nothing.
 ///
 /// # Errors
 /// [`SetPasswordError::InvalidLink`] otherwise, [`SetPasswordError::Store`].
 #[tracing::instrument(skip(p, token))]
-pub fn link_user(p: &AdminPorts<'_>, token: &LinkToken) -> Result<User, SetPasswordError> {
-    let link = p
-        .store
-        .link(token.lookup())?
-        .ok_or(SetPasswordError::InvalidLink)?;
-    if link.used_at.is_some() || link.expires_at <= p.clock.now() {
-        return Err(SetPasswordError::InvalidLink);
-    }
-    if !p.hasher.verify(token.secret(), &link.secret_hash) {
-        return Err(SetPasswordError::InvalidLink);
-    }
-    match p.users.by_id(link.user_id)? {
-        Some(user) if !user.disabled => Ok(user),
-        _ => Err(SetPasswordError::InvalidLink),
-    }
+pub fn link_user<U>(p: &AdminPorts<'_, U>, token: &LinkToken) -> Result<User, SetPasswordError>
+where
+    U: UnitOfWork,
+    U::Tx: AccessTx,
+{
+    let now = p.clock.now();
+    p.uow.run(&Caller::anonymous("set-password link"), |tx| {
+        valid_link_user(tx, p.credentials, now, token)
+    })
 }
 
 /// A password set through a link.
@@ -822,20 +796,26 @@ pub struct PasswordSet {
 }
 
 /// Sets the password of the user of link `token` to `password` (typed twice: `confirm`),
-/// uses up the link and ends the user's sessions.
+/// uses up the link and ends the user's sessions, in one unit of work (by the user, from
+/// `client_addr`) that writes `password.set` and publishes [`UserAccessChanged`].
 ///
 /// # Errors
 /// [`SetPasswordError::InvalidLink`] when the link is not valid (or stopped being valid
 /// meanwhile), [`SetPasswordError::Mismatch`], [`SetPasswordError::Policy`] (fewer than 12
 /// or more than 128 characters), [`SetPasswordError::SameAsEmail`],
-/// [`SetPasswordError::Hash`], [`SetPasswordError::Store`].
-#[tracing::instrument(skip(p, token, password, confirm))]
-pub fn set_password(
-    p: &AdminPorts<'_>,
+/// [`SetPasswordError::TooEasy`], [`SetPasswordError::Hash`], [`SetPasswordError::Store`].
+#[tracing::instrument(skip(p, token, password, confirm, client_addr))]
+pub fn set_password<U>(
+    p: &AdminPorts<'_, U>,
     token: &LinkToken,
     password: &str,
     confirm: &str,
-) -> Result<PasswordSet, SetPasswordError> {
+    client_addr: Option<String>,
+) -> Result<PasswordSet, SetPasswordError>
+where
+    U: UnitOfWork,
+    U::Tx: AccessTx,
+{
     let user = link_user(p, token)?;
     if password != confirm {
         return Err(SetPasswordError::Mismatch);
@@ -845,23 +825,46 @@ pub fn set_password(
         return Err(SetPasswordError::SameAsEmail);
     }
     if let Some(why) = p
+        .credentials
         .strength
         .weakness(password.expose(), &[user.email.as_str()])
     {
         return Err(SetPasswordError::TooEasy(why));
     }
-    let hash = p.hasher.hash(&password).map_err(SetPasswordError::Hash)?;
-    let sessions_ended = p
-        .store
-        .redeem_link(token.lookup(), p.clock.now(), &hash)?
-        .ok_or(SetPasswordError::InvalidLink)?;
-    let grants = p.users.grants_of(user.id)?;
-    tracing::info!(user_id = %user.id, "password set through a link");
-    Ok(PasswordSet {
-        user,
-        sessions_ended,
-        jurisdiction: common_ancestor(&grants),
-    })
+    let hash = p
+        .credentials
+        .hasher
+        .hash(&password)
+        .map_err(SetPasswordError::Hash)?;
+    let now = p.clock.now();
+    let caller = Caller::anonymous(user.email.as_str()).from_addr(client_addr);
+    let done = p.uow.run(&caller, |tx| {
+        // The conditional use is the single-use check: of two concurrent uses, one finds
+        // the link used.
+        let user_id = tx
+            .users()
+            .use_link(token.lookup(), now)?
+            .filter(|id| *id == user.id)
+            .ok_or(SetPasswordError::InvalidLink)?;
+        tx.users().set_password_hash(user_id, &hash)?;
+        tx.users().drop_unused_links(user_id)?;
+        let sessions_ended = tx.users().end_sessions(user_id)?;
+        let grants = tx.users().grants_of(user_id)?;
+        let at = common_ancestor(&grants);
+        tx.audit(
+            AuditEntry::new("password.set")
+                .at_opt(at.as_ref().map(JurisdictionPath::as_str))
+                .with("sessions_ended", sessions_ended),
+        );
+        changed(tx, user_id, AccessChange::PasswordSet, at.as_ref())?;
+        Ok::<_, SetPasswordError>(PasswordSet {
+            user: user.clone(),
+            sessions_ended,
+            jurisdiction: at,
+        })
+    })?;
+    tracing::info!(user_id = %done.user.id, "password set through a link");
+    Ok(done)
 }
 
 #[cfg(test)]

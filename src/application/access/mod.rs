@@ -1,143 +1,21 @@
-//! Use cases of the access context: users and their grants, logging in, the audit log.
+//! Use cases of the access context: users and their grants, logging in, administration.
 
 pub mod admin;
+pub mod ports;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use uuid::Uuid;
 
-use crate::application::shared::StoreError;
-use crate::domain::access::{
-    Email, Grant, Grants, Password, PasswordError, PasswordHasher, PasswordStrength, Role, User,
+use self::admin::common_ancestor;
+use self::ports::{AccessTx, Accounts, JurisdictionDirectory};
+use crate::application::shared::{
+    AuditEntry, Caller, ErrorKind, StoreError, StoreFailure, Transaction, UnitOfWork,
 };
-use crate::domain::shared::JurisdictionPath;
-
-/// Storage of users, their grants and their sessions.
-pub trait UserRepository: Send + Sync {
-    /// The user with `email`, if any.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn by_email(&self, email: &Email) -> Result<Option<User>, StoreError>;
-
-    /// The user with `id`, if any.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn by_id(&self, id: Uuid) -> Result<Option<User>, StoreError>;
-
-    /// Inserts `user`, or replaces the password and flags of the user with the same e-mail.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn upsert(&self, user: &User) -> Result<(), StoreError>;
-
-    /// The grants of a user.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn grants_of(&self, user_id: Uuid) -> Result<Grants, StoreError>;
-
-    /// Adds a grant (nothing happens when it exists); `by` names who granted it.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn add_grant(&self, grant: &Grant, by: &str) -> Result<(), StoreError>;
-
-    /// Sets only the `disabled` flag of a user (nothing else of the account is written).
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn set_disabled(&self, user_id: Uuid, disabled: bool) -> Result<(), StoreError>;
-
-    /// Ends every session of a user on the server; how many there were.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn end_sessions(&self, user_id: Uuid) -> Result<u64, StoreError>;
-}
-
-/// The jurisdiction tree as the access context needs it (geography's published view).
-pub trait JurisdictionDirectory: Send + Sync {
-    /// True when a node exists at `path`.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn exists(&self, path: &JurisdictionPath) -> Result<bool, StoreError>;
-
-    /// The roots of the tree (countries).
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn roots(&self) -> Result<Vec<JurisdictionPath>, StoreError>;
-
-    /// Every node of the tree, in path order.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn paths(&self) -> Result<Vec<JurisdictionPath>, StoreError>;
-}
-
-/// One entry of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEvent {
-    /// Who: a user's e-mail, `cli`, or what an anonymous client typed (for failed logins).
-    pub actor: String,
-    /// What, as `noun.verb`: `login.succeeded`, `login.failed`, `logout`, `import`, `export`,
-    /// `authorisation.denied`, `user.saved`, `grant.added`, `session.revoked` …
-    pub action: String,
-    /// Which jurisdiction it concerns, when one.
-    pub jurisdiction: Option<String>,
-    /// From where: the client's address.
-    pub client_addr: Option<String>,
-    /// Anything else, as name/value pairs (stored as JSON; shown escaped).
-    pub details: Vec<(String, String)>,
-}
-
-impl AuditEvent {
-    /// An event of `actor` doing `action`.
-    pub fn new(actor: &str, action: &str) -> Self {
-        AuditEvent {
-            actor: actor.to_string(),
-            action: action.to_string(),
-            jurisdiction: None,
-            client_addr: None,
-            details: Vec::new(),
-        }
-    }
-
-    /// The same event, concerning `jurisdiction`.
-    pub fn at(mut self, jurisdiction: &str) -> Self {
-        self.jurisdiction = Some(jurisdiction.to_string());
-        self
-    }
-
-    /// The same event, from `addr`.
-    pub fn from(mut self, addr: Option<String>) -> Self {
-        self.client_addr = addr;
-        self
-    }
-
-    /// The same event with one more detail.
-    pub fn with(mut self, name: &str, value: impl ToString) -> Self {
-        self.details.push((name.to_string(), value.to_string()));
-        self
-    }
-}
-
-/// The append-only audit log.
-pub trait AuditLog: Send + Sync {
-    /// Appends `event`, stamped with the database's UTC time.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn record(&self, event: &AuditEvent) -> Result<(), StoreError>;
-}
-
-/// The time, injectable so tests can move it.
-pub trait Clock: Send + Sync {
-    /// Now, in UTC.
-    fn now(&self) -> DateTime<Utc>;
-}
+use crate::domain::access::{
+    AccessChange, Email, Grant, Password, PasswordError, PasswordHasher, PasswordStrength, Role,
+    User, UserAccessChanged, UserGranted,
+};
+use crate::domain::shared::{DomainEvent, JurisdictionPath};
 
 /// Why a user could not be added.
 #[derive(Debug, thiserror::Error)]
@@ -164,6 +42,15 @@ pub enum AddUserError {
     Store(#[from] StoreError),
 }
 
+impl StoreFailure for AddUserError {
+    fn store_error(&self) -> Option<&StoreError> {
+        match self {
+            AddUserError::Store(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 /// A user to add: e-mail, chosen password and what to grant.
 #[derive(Debug, Clone, Copy)]
 pub struct NewUser<'a> {
@@ -184,29 +71,45 @@ pub enum NewGrants {
     AdminEverywhere,
 }
 
-/// Adds the user `email` with `password` (or resets an existing user's password) and gives
-/// them `grants`, recorded as granted `by`.
+/// The hashing and the password policy the access use cases need.
+#[derive(Clone, Copy)]
+pub struct Credentials<'a> {
+    /// Password hashing.
+    pub hasher: &'a dyn PasswordHasher,
+    /// How easy a chosen password is to guess.
+    pub strength: &'a dyn PasswordStrength,
+}
+
+/// Adds the user `new.email` with `new.password` (or resets an existing user's password)
+/// and gives them `new.grants`, as `caller` (the command line), in one unit of work that
+/// ends the user's sessions, writes `user.saved` with the grants they hold, and publishes
+/// [`UserAccessChanged`] and a [`UserGranted`] per grant.
 ///
 /// # Errors
 /// [`AddUserError`] when the password breaks the policy (at least 12 characters, not too
-/// easy to guess per `strength`), a jurisdiction does not exist, hashing fails or storage
-/// fails.
-#[tracing::instrument(skip(users, directory, hasher, strength, new), fields(email = %new.email))]
-pub fn add_user(
-    users: &dyn UserRepository,
+/// easy to guess), a jurisdiction does not exist, hashing fails or storage fails.
+#[tracing::instrument(skip(uow, directory, credentials, caller, new), fields(email = %new.email))]
+pub fn add_user<U>(
+    uow: &U,
     directory: &dyn JurisdictionDirectory,
-    hasher: &dyn PasswordHasher,
-    strength: &dyn PasswordStrength,
+    credentials: Credentials<'_>,
+    caller: &Caller,
     new: &NewUser<'_>,
-    by: &str,
-) -> Result<User, AddUserError> {
+) -> Result<User, AddUserError>
+where
+    U: UnitOfWork,
+    U::Tx: AccessTx,
+{
     let NewUser {
         email,
         password,
         grants,
     } = *new;
     let password = Password::new(password)?;
-    if let Some(why) = strength.weakness(password.expose(), &[email.as_str()]) {
+    if let Some(why) = credentials
+        .strength
+        .weakness(password.expose(), &[email.as_str()])
+    {
         return Err(AddUserError::TooEasy(why));
     }
     let to_grant: Vec<(Role, JurisdictionPath)> = match grants {
@@ -224,29 +127,59 @@ pub fn add_user(
             roots.into_iter().map(|p| (Role::Admin, p)).collect()
         }
     };
-    let hash = hasher.hash(&password).map_err(AddUserError::Hash)?;
-    let existing = users.by_email(email)?;
-    let user = User {
-        id: existing.as_ref().map(|u| u.id).unwrap_or_else(Uuid::new_v4),
-        email: email.clone(),
-        password_hash: hash,
-        is_admin: existing.as_ref().is_some_and(|u| u.is_admin)
-            || to_grant.iter().any(|(r, _)| *r == Role::Admin),
-        disabled: false,
-    };
-    users.upsert(&user)?;
-    for (role, path) in to_grant {
-        users.add_grant(
-            &Grant {
+    let hash = credentials
+        .hasher
+        .hash(&password)
+        .map_err(AddUserError::Hash)?;
+    let new_id = Uuid::new_v4();
+    let user = uow.run(caller, |tx| {
+        let existing = tx.users().by_email(email)?;
+        let user = User {
+            id: existing.as_ref().map_or(new_id, |u| u.id),
+            email: email.clone(),
+            password_hash: hash.clone(),
+            is_admin: existing.as_ref().is_some_and(|u| u.is_admin)
+                || to_grant.iter().any(|(r, _)| *r == Role::Admin),
+            disabled: false,
+        };
+        tx.users().upsert(&user)?;
+        let by = tx.caller().actor().to_string();
+        for (role, path) in &to_grant {
+            tx.users().add_grant(
+                &Grant {
+                    user_id: user.id,
+                    role: *role,
+                    jurisdiction: path.clone(),
+                },
+                &by,
+            )?;
+            tx.publish(DomainEvent::new(
+                UserGranted {
+                    user_id: user.id,
+                    role: *role,
+                    jurisdiction: path.to_string(),
+                },
+                Utc::now(),
+            ))?;
+        }
+        // A password reset or a new grant ends the sessions the user had.
+        tx.users().end_sessions(user.id)?;
+        let granted = tx.users().grants_of(user.id)?;
+        let mut entry = AuditEntry::new("user.saved").with("user", email);
+        for g in &granted.0 {
+            entry = entry.with(&format!("grant {}", g.jurisdiction), g.role);
+        }
+        tx.audit(entry);
+        tx.publish(DomainEvent::new(
+            UserAccessChanged {
                 user_id: user.id,
-                role,
-                jurisdiction: path,
+                change: AccessChange::Saved,
+                jurisdiction: common_ancestor(&granted).map(|j| j.to_string()),
             },
-            by,
-        )?;
-    }
-    // A password reset or a new grant ends the sessions the user had.
-    users.end_sessions(user.id)?;
+            Utc::now(),
+        ))?;
+        Ok::<_, AddUserError>(user)
+    })?;
     tracing::info!(user_id = %user.id, "user saved");
     Ok(user)
 }
@@ -257,15 +190,15 @@ pub fn add_user(
 ///
 /// # Errors
 /// [`StoreError`] when the database fails.
-#[tracing::instrument(skip(users, hasher, password))]
+#[tracing::instrument(skip(accounts, hasher, password))]
 pub fn authenticate(
-    users: &dyn UserRepository,
+    accounts: &dyn Accounts,
     hasher: &dyn PasswordHasher,
     email: &str,
     password: &str,
 ) -> Result<Option<User>, StoreError> {
     let user = match Email::parse(email) {
-        Ok(e) => users.by_email(&e)?,
+        Ok(e) => accounts.by_email(&e)?,
         Err(_) => None,
     };
     match user {
@@ -280,50 +213,7 @@ pub fn authenticate(
     }
 }
 
-/// Why a user could not be disabled or enabled.
-#[derive(Debug, thiserror::Error)]
-pub enum SetDisabledError {
-    /// No such user.
-    #[error("there is no user {0}")]
-    UnknownUser(String),
-    /// The database failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-/// Disables (or re-enables) the user `email`, as `by`. Disabling ends the user's sessions on
-/// the server at once; both are recorded in the audit log.
-///
-/// # Errors
-/// [`SetDisabledError`] when the user does not exist or storage fails.
-#[tracing::instrument(skip(users, audit))]
-pub fn set_disabled(
-    users: &dyn UserRepository,
-    audit: &dyn AuditLog,
-    email: &Email,
-    disabled: bool,
-    by: &str,
-) -> Result<u64, SetDisabledError> {
-    let Some(user) = users.by_email(email)? else {
-        return Err(SetDisabledError::UnknownUser(email.to_string()));
-    };
-    users.set_disabled(user.id, disabled)?;
-    let ended = if disabled {
-        users.end_sessions(user.id)?
-    } else {
-        0
-    };
-    audit.record(
-        &AuditEvent::new(
-            by,
-            if disabled {
-                "user.disabled"
-            } else {
-                "user.enabled"
-            },
-        )
-        .with("user", email)
-        .with("sessions_ended", ended),
-    )?;
-    Ok(ended)
+/// True when `e` is a conflict: a write refused because the row exists (an e-mail taken).
+pub fn is_conflict(e: &StoreError) -> bool {
+    e.kind() == ErrorKind::Conflict
 }

@@ -1,17 +1,20 @@
 //! Use case: import a batch of surveyed landings read from a source (the PeskAAS tables),
-//! with the jurisdictions and species they refer to, in one transaction.
+//! with the species they refer to, in one unit of work that also records the import, its
+//! rejected rows, its audit entry and the [`LandingsImported`] event. The read models are
+//! rebuilt by the summary projector when the event reaches it.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::ports::{
-    AssessedLanding, ImportRecord, ImportUnitOfWork, RejectedRow, SourceLanding, TableCounts,
+use super::ports::{AssessedLanding, ImportRecord, LandingsTx, SourceLanding};
+use crate::application::shared::{
+    AuditEntry, Caller, RejectedRow, StoreError, StoreFailure, TableCounts, Transaction, TxOptions,
+    UnitOfWork,
 };
-use crate::application::shared::StoreError;
-use crate::domain::geography::Jurisdiction;
-use crate::domain::landings::{PESKAAS_2020, Peskaas2020, Species, summarise};
+use crate::domain::landings::{LandingsImported, PESKAAS_2020, Peskaas2020, Species};
+use crate::domain::shared::DomainEvent;
 
 /// What a source adapter read, before anything is written.
 #[derive(Debug, Clone, Default)]
@@ -22,11 +25,9 @@ pub struct ImportBatch {
     pub location: String,
     /// The jurisdiction the import covers (its country, for a PeskAAS import).
     pub jurisdiction: String,
-    /// Jurisdiction nodes, parents before children, and the file each came from (empty for
-    /// a node no file lists, such as the country).
-    pub jurisdictions: Vec<(String, Jurisdiction)>,
-    /// Data rows read per jurisdiction file (`municipalities.geojson`, `stations.csv`).
-    pub jurisdiction_rows: Vec<(String, u64)>,
+    /// The counts of the files read for the import that other contexts stored (geography's
+    /// jurisdiction files), recorded with the import before its own files.
+    pub preceding: Vec<TableCounts>,
     /// Species catalogue entries.
     pub species: Vec<Species>,
     /// The species file's name and rows read.
@@ -58,6 +59,14 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
+impl StoreFailure for ImportError {
+    fn store_error(&self) -> Option<&StoreError> {
+        match self {
+            ImportError::Store(e) => Some(e),
+        }
+    }
+}
+
 /// Who and when, for the import record.
 #[derive(Debug, Clone)]
 pub struct ImportContext {
@@ -69,24 +78,35 @@ pub struct ImportContext {
     pub today: NaiveDate,
 }
 
-/// Imports `batch`: assesses each landing with rule set `peskaas-2020`, then in one
-/// transaction writes jurisdictions, species, new and changed landings (unchanged ones,
-/// recognised by fingerprint, are left alone), the rejected rows, the import record, and
-/// rebuilds the monthly summary read model.
+/// Imports `batch` as `caller`: assesses each landing with rule set `peskaas-2020`, then in
+/// one unit of work writes species, new and changed landings (unchanged ones, recognised by
+/// fingerprint, are left alone), the rejected rows and the import record, writes the
+/// `import` audit entry and publishes [`LandingsImported`] when it wrote a landing.
 ///
 /// # Errors
 /// [`ImportError::Store`] when the database fails; the transaction is rolled back.
 #[tracing::instrument(skip_all, fields(source = %batch.source, location = %batch.location))]
-pub fn import_landings(
-    uow: &dyn ImportUnitOfWork,
+pub fn import_landings<U>(
+    uow: &U,
+    caller: &Caller,
     batch: &ImportBatch,
     ctx: &ImportContext,
-) -> Result<ImportReport, ImportError> {
+) -> Result<ImportReport, ImportError>
+where
+    U: UnitOfWork,
+    U::Tx: LandingsTx,
+{
     let rules = Peskaas2020::default();
-    let import_id = Uuid::new_v4();
-    let mut report = None;
-
-    uow.run(&mut |tx| {
+    let import_id = Uuid::now_v7();
+    // Assessing is pure: done once, outside the transaction (which may run again).
+    let assessed: Vec<_> = batch
+        .landings
+        .iter()
+        .map(|s| (s, rules.assess(&s.landing, ctx.today)))
+        .collect();
+    // An import can be re-run (it is idempotent): losing its commit in a crash of the
+    // server costs a re-run, never consistency, so it need not wait for the WAL flush.
+    uow.run_with(caller, TxOptions::default().relaxed(), |tx| {
         let clock = std::time::Instant::now();
         let step = |name: &str| {
             tracing::debug!(
@@ -95,34 +115,8 @@ pub fn import_landings(
                 "import step done"
             )
         };
-        let mut tables = Vec::new();
-
-        // Jurisdictions: nodes of no file (the country) first, then counted per file.
-        let uncounted: Vec<Jurisdiction> = batch
-            .jurisdictions
-            .iter()
-            .filter(|(f, _)| f.is_empty())
-            .map(|(_, j)| j.clone())
-            .collect();
-        tx.upsert_jurisdictions(&uncounted)?;
-        for (file, read) in &batch.jurisdiction_rows {
-            let nodes: Vec<Jurisdiction> = batch
-                .jurisdictions
-                .iter()
-                .filter(|(f, _)| f == file)
-                .map(|(_, j)| j.clone())
-                .collect();
-            let (written, unchanged) = tx.upsert_jurisdictions(&nodes)?;
-            tables.push(TableCounts {
-                table: file.clone(),
-                read: *read,
-                imported: written,
-                unchanged,
-                rejected: count_rejected(&batch.rejected, file),
-            });
-        }
-
-        let (written, unchanged) = tx.upsert_species(&batch.species)?;
+        let mut tables = batch.preceding.clone();
+        let (written, unchanged) = tx.imports().upsert_species(&batch.species)?;
         tables.push(TableCounts {
             table: batch.species_file.0.clone(),
             read: batch.species_file.1,
@@ -132,13 +126,12 @@ pub fn import_landings(
         });
 
         // Landings: only new or changed ones are written.
-        step("jurisdictions and species");
-        let stored: HashMap<i64, String> = tx.landing_fingerprints(&batch.source)?;
+        let stored: HashMap<i64, String> = tx.imports().landing_fingerprints(&batch.source)?;
         step("fingerprints");
         let mut to_write = Vec::new();
         let mut changed = Vec::new();
         let (mut unchanged_landings, mut unchanged_lines) = (0u64, 0u64);
-        for s in &batch.landings {
+        for (s, assessment) in &assessed {
             let fingerprint = stored.get(&s.landing.source_id);
             if fingerprint == Some(&s.fingerprint) {
                 unchanged_landings += 1;
@@ -148,7 +141,7 @@ pub fn import_landings(
                     changed.push(s.landing.source_id);
                 }
                 to_write.push(AssessedLanding {
-                    assessment: rules.assess(&s.landing, ctx.today),
+                    assessment: assessment.clone(),
                     landing: &s.landing,
                     fingerprint: &s.fingerprint,
                 });
@@ -184,19 +177,39 @@ pub fn import_landings(
             jurisdiction: batch.jurisdiction.clone(),
             counts: tables.clone(),
         };
-        step("assessment");
-        tx.record_import(&record)?;
-        tx.record_rejections(import_id, &batch.rejected)?;
+        tx.imports().record_import(&record)?;
+        tx.imports().record_rejections(import_id, &batch.rejected)?;
         if !changed.is_empty() {
-            tx.remove_landings(&batch.source, &changed)?;
+            tx.imports().remove_landings(&batch.source, &changed)?;
         }
         if !to_write.is_empty() {
-            tx.insert_landings(&batch.source, import_id, &to_write)?;
+            tx.imports()
+                .insert_landings(&batch.source, import_id, &to_write)?;
         }
         step("landings written");
-        let inputs = tx.summary_inputs()?;
-        tx.replace_read_models(&summarise(&inputs))?;
-        step("read models rebuilt");
+        let mut entry = AuditEntry::new("import")
+            .with("source", &batch.source)
+            .with("location", &batch.location)
+            .with("import_id", import_id);
+        for t in &tables {
+            entry = entry.with(&t.table, t.summary());
+        }
+        tx.audit(entry);
+        // An import that changed nothing tells no one.
+        if !to_write.is_empty() {
+            tx.publish(DomainEvent::new(
+                LandingsImported {
+                    import_id,
+                    source: batch.source.clone(),
+                    jurisdiction: batch.jurisdiction.clone(),
+                    written: to_write.len() as u64,
+                    replaced: changed.len() as u64,
+                    unchanged: unchanged_landings,
+                    rejected: batch.rejected.len() as u64,
+                },
+                Utc::now(),
+            ))?;
+        }
         tracing::info!(
             written = to_write.len(),
             replaced = changed.len(),
@@ -204,10 +217,8 @@ pub fn import_landings(
             rejected = batch.rejected.len(),
             "import written"
         );
-        report = Some(ImportReport { import_id, tables });
-        Ok(())
-    })?;
-    report.ok_or_else(|| ImportError::Store(StoreError("the import produced no report".into())))
+        Ok(ImportReport { import_id, tables })
+    })
 }
 
 fn count_rejected(rows: &[RejectedRow], file: &str) -> u64 {

@@ -3,4 +3,5 @@
 pub mod dashboard;
 pub mod import_landings;
 pub mod ports;
+pub mod project_summaries;
 pub mod review_landing;

@@ -5,42 +5,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::application::shared::StoreError;
-use crate::domain::geography::Jurisdiction;
+use crate::application::shared::{RejectedRow, StoreError, TableCounts, Transaction};
 use crate::domain::landings::{
     Assessment, MonthlySummaryRow, Review, Species, SummaryInput, SurveyedLanding,
 };
 use crate::domain::shared::AccessScope;
-
-/// A row of a source file that could not be imported, with where and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RejectedRow {
-    /// The file's name (`trips.csv`).
-    pub file: String,
-    /// The line in the file, 1-based, counting the header as line 1.
-    pub line: u64,
-    /// The column at fault, when one is.
-    pub column: Option<String>,
-    /// Why, in words.
-    pub reason: String,
-    /// The row as it was in the file.
-    pub raw: String,
-}
-
-/// Counts of one source table in one import.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct TableCounts {
-    /// The source file (`trips.csv`).
-    pub table: String,
-    /// Data rows read.
-    pub read: u64,
-    /// Rows written: new, or changed since the last import.
-    pub imported: u64,
-    /// Rows already stored as they are.
-    pub unchanged: u64,
-    /// Rows refused (listed with their reasons).
-    pub rejected: u64,
-}
 
 /// A landing read from a source, with a fingerprint of its source rows: a re-import of an
 /// unchanged landing is recognised by an equal fingerprint.
@@ -86,15 +55,8 @@ pub struct ImportRecord {
     pub counts: Vec<TableCounts>,
 }
 
-/// The writes of one import, all inside one database transaction.
-pub trait ImportTransaction {
-    /// Inserts or updates jurisdictions by path. Returns how many were written and how many
-    /// were stored as they are.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn upsert_jurisdictions(&mut self, nodes: &[Jurisdiction]) -> Result<(u64, u64), StoreError>;
-
+/// The writes of an import of landings, inside its unit of work.
+pub trait LandingImports {
     /// Inserts or updates species by code; returns (written, unchanged).
     ///
     /// # Errors
@@ -139,31 +101,6 @@ pub trait ImportTransaction {
         &mut self,
         import_id: Uuid,
         rows: &[RejectedRow],
-    ) -> Result<(), StoreError>;
-
-    /// The stored landings that count in summaries, as the summary sees them.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn summary_inputs(&mut self) -> Result<Vec<SummaryInput>, StoreError>;
-
-    /// Replaces the monthly summary read model, and rebuilds the catch by species.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn replace_read_models(&mut self, rows: &[MonthlySummaryRow]) -> Result<(), StoreError>;
-}
-
-/// Runs an import's writes in one transaction: committed when `work` returns `Ok`, rolled
-/// back otherwise, so a failed import leaves the database as it was.
-pub trait ImportUnitOfWork {
-    /// Runs `work` in one transaction.
-    ///
-    /// # Errors
-    /// The error `work` returned, or [`StoreError`] (as `E`) when the transaction fails.
-    fn run(
-        &self,
-        work: &mut dyn FnMut(&mut dyn ImportTransaction) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
 }
 
@@ -441,9 +378,10 @@ pub struct ReviewRecord {
     pub changes: Vec<(String, String, String)>,
 }
 
-/// The writes of one review, all inside one database transaction.
-pub trait ReviewTransaction {
-    /// Locks the landing against concurrent reviews; false when it no longer exists.
+/// The writes of a review, inside its unit of work (under the reviewer's scope).
+pub trait LandingReviews {
+    /// Locks the landing against concurrent reviews; false when it no longer exists (or is
+    /// outside the transaction's scope).
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
@@ -473,41 +411,17 @@ pub trait ReviewTransaction {
         counts: bool,
         decision: &str,
     ) -> Result<(), StoreError>;
+}
 
-    /// Asks, in the landings context's outbox, for the read models to be rebuilt (and for
-    /// the spatial-catch models, whose catch per cell comes from landings). The
-    /// reviewer's scope may not cover every landing a national figure sums, so the rebuild
-    /// is the projector's job ([`ProjectionUnitOfWork`]), after this transaction commits.
+/// The read models of the landings context (monthly summaries, catch by species), rebuilt
+/// by its projector with the system's rights: a national figure sums landings of every
+/// jurisdiction.
+pub trait SummaryProjection {
+    /// Waits until no other rebuild runs (the second waits, then reads what both saw).
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    fn request_read_model_rebuild(&mut self, landing_id: Uuid) -> Result<(), StoreError>;
-}
-
-/// Runs a review's writes in one transaction, under the reviewer's scope.
-pub trait ReviewUnitOfWork: Send + Sync {
-    /// Runs `work` in one transaction whose writes and reads are limited to `scope` (by
-    /// row-level security in the PostgreSQL adapter): committed on `Ok`, rolled back
-    /// otherwise.
-    ///
-    /// # Errors
-    /// The error `work` returned, or the database's.
-    fn run_review(
-        &self,
-        scope: &AccessScope,
-        work: &mut dyn FnMut(&mut dyn ReviewTransaction) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError>;
-}
-
-/// The writes of one rebuild of the read models, in one transaction with rights over
-/// every jurisdiction (the projector's, not a user's).
-pub trait ProjectionTransaction {
-    /// The pending rebuild requests of the outbox, locked; the projection runs alone (a
-    /// second one waits), so what it reads includes every commit before it started.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn pending_requests(&mut self) -> Result<Vec<i64>, StoreError>;
+    fn lock(&mut self) -> Result<(), StoreError>;
 
     /// The stored landings that count in summaries, of every jurisdiction.
     ///
@@ -515,27 +429,19 @@ pub trait ProjectionTransaction {
     /// [`StoreError`] when the database fails.
     fn summary_inputs(&mut self) -> Result<Vec<SummaryInput>, StoreError>;
 
-    /// Replaces the read models.
+    /// Replaces the read models with `rows` (and rebuilds the catch by species).
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
     fn replace_read_models(&mut self, rows: &[MonthlySummaryRow]) -> Result<(), StoreError>;
-
-    /// Marks the requests `ids` done.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn mark_done(&mut self, ids: &[i64]) -> Result<(), StoreError>;
 }
 
-/// Runs a rebuild of the read models in one transaction.
-pub trait ProjectionUnitOfWork: Send + Sync {
-    /// Runs `work` in one transaction: committed on `Ok`, rolled back otherwise.
-    ///
-    /// # Errors
-    /// The error `work` returned, or the database's.
-    fn run_projection(
-        &self,
-        work: &mut dyn FnMut(&mut dyn ProjectionTransaction) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError>;
+/// The transaction of the landings use cases: hands out the ports they write through.
+pub trait LandingsTx: Transaction {
+    /// The writes of an import.
+    fn imports(&mut self) -> &mut dyn LandingImports;
+    /// The writes of a review.
+    fn reviews(&mut self) -> &mut dyn LandingReviews;
+    /// The read models.
+    fn summaries(&mut self) -> &mut dyn SummaryProjection;
 }

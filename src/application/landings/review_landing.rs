@@ -1,38 +1,16 @@
 //! Command: an officer's review of a flagged landing (accept, correct, reject), written with
-//! its effect on the summaries in one transaction.
+//! its effect on the landing, its audit entry and the [`LandingReviewed`] event in one unit
+//! of work under the reviewer's scope.
 
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::ports::{LandingQueries, ProjectionUnitOfWork, ReviewUnitOfWork};
-use crate::application::shared::StoreError;
-use crate::domain::landings::{PESKAAS_2020, Peskaas2020, Review, summarise};
-use crate::domain::shared::AccessScope;
-
-/// Rebuilds the read models (monthly summaries, catch by species) when the outbox holds
-/// pending requests, and marks them done, in one transaction. Returns how many requests it
-/// served (0: nothing to do).
-///
-/// # Errors
-/// [`StoreError`] when the database fails (the requests stay pending).
-pub fn project_read_models(projector: &dyn ProjectionUnitOfWork) -> Result<usize, StoreError> {
-    let mut served = 0;
-    projector.run_projection(&mut |tx| {
-        let pending = tx.pending_requests()?;
-        if pending.is_empty() {
-            return Ok(());
-        }
-        let inputs = tx.summary_inputs()?;
-        tx.replace_read_models(&summarise(&inputs))?;
-        tx.mark_done(&pending)?;
-        served = pending.len();
-        Ok(())
-    })?;
-    if served > 0 {
-        tracing::info!(requests = served, "read models rebuilt");
-    }
-    Ok(served)
-}
+use super::ports::{LandingQueries, LandingsTx};
+use crate::application::shared::{
+    AuditEntry, Caller, StoreError, StoreFailure, Transaction, UnitOfWork,
+};
+use crate::domain::landings::{Decision, LandingReviewed, PESKAAS_2020, Peskaas2020, Review};
+use crate::domain::shared::{AccessScope, DomainEvent};
 
 /// Why a review was not recorded.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +21,15 @@ pub enum ReviewLandingError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl StoreFailure for ReviewLandingError {
+    fn store_error(&self) -> Option<&StoreError> {
+        match self {
+            ReviewLandingError::Store(e) => Some(e),
+            ReviewLandingError::NotFound => None,
+        }
+    }
 }
 
 /// What the review changed.
@@ -56,53 +43,60 @@ pub struct ReviewOutcome {
     pub site_path: String,
 }
 
-/// Records `review` of landing `id`, which must lie in `scope` (the reviewer's review
-/// scope), in one transaction under that scope: the review event, the landing's new
-/// outcome, and a request (outbox) to rebuild the read models. Then it runs the projector,
-/// so the summaries show the outcome when this returns. The reported values are kept; the
-/// review is appended to the landing's history.
-///
-/// If the rebuild fails after the review committed, the review stands and the request
-/// stays pending: [`project_read_models`] runs again at start-up and periodically.
+/// Records `review` of landing `id` by `caller`, whose scope (`scope`: the reviewer's
+/// review scope) must cover it, in one unit of work under that scope: the review event, the
+/// landing's new outcome, the `review` audit entry and [`LandingReviewed`]. The reported
+/// values are kept; the review is appended to the landing's history. The summaries change
+/// when the event reaches the summary projector (the relay, right after the commit).
 ///
 /// # Errors
 /// [`ReviewLandingError::NotFound`] when the landing does not exist or is outside `scope`;
 /// [`ReviewLandingError::Store`] when the database fails (nothing is written).
-#[tracing::instrument(skip(queries, uow, projector, review), fields(decision = review.decision.key()))]
-pub fn review_landing(
+#[tracing::instrument(skip(uow, queries, caller, review), fields(decision = review.decision.key()))]
+pub fn review_landing<U>(
+    uow: &U,
     queries: &dyn LandingQueries,
-    uow: &dyn ReviewUnitOfWork,
-    projector: &dyn ProjectionUnitOfWork,
+    caller: &Caller,
     scope: &AccessScope,
     id: Uuid,
     review: &Review,
     today: NaiveDate,
-) -> Result<ReviewOutcome, ReviewLandingError> {
+) -> Result<ReviewOutcome, ReviewLandingError>
+where
+    U: UnitOfWork,
+    U::Tx: LandingsTx,
+{
     let detail = queries
         .landing(scope, id)?
         .ok_or(ReviewLandingError::NotFound)?;
     let landing = &detail.landing;
     let (assessment, counts) = review.outcome(&Peskaas2020::default(), landing, today);
     let changes = match &review.decision {
-        crate::domain::landings::Decision::Correct(c) => c.changes(landing),
+        Decision::Correct(c) => c.changes(landing),
         _ => Vec::new(),
     };
-    let mut found = true;
-    uow.run_review(scope, &mut |tx| {
-        if !tx.lock_landing(id)? {
-            found = false;
-            return Ok(());
+    uow.run(caller, |tx| {
+        if !tx.reviews().lock_landing(id)? {
+            return Err(ReviewLandingError::NotFound);
         }
-        tx.append_review(landing, review, &changes, PESKAAS_2020)?;
-        tx.store_outcome(id, &assessment, counts, review.decision.key())?;
-        tx.request_read_model_rebuild(id)
+        tx.reviews()
+            .append_review(landing, review, &changes, PESKAAS_2020)?;
+        tx.reviews()
+            .store_outcome(id, &assessment, counts, review.decision.key())?;
+        tx.audit(
+            AuditEntry::new("review")
+                .at(landing.site.path.as_str())
+                .with("landing", landing.source_id)
+                .with("decision", review.decision.key())
+                .with("reason", &review.reason)
+                .with("counts_in_summaries", counts),
+        );
+        tx.publish(DomainEvent::new(
+            LandingReviewed::of(landing, review, counts),
+            review.at,
+        ))?;
+        Ok(())
     })?;
-    if !found {
-        return Err(ReviewLandingError::NotFound);
-    }
-    if let Err(e) = project_read_models(projector) {
-        tracing::warn!(error = %e, "read models not rebuilt yet; the request stays pending");
-    }
     tracing::info!(source_id = landing.source_id, counts, "landing reviewed");
     Ok(ReviewOutcome {
         source_id: landing.source_id,

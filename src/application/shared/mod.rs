@@ -1,20 +1,25 @@
-//! What the use cases of every context share: the errors of ports, the faults of a whole
-//! source file.
+//! What the use cases of every context share: who calls ([`Caller`]), the one unit of work
+//! ([`UnitOfWork`]) with its events and audit entries, the errors of ports ([`StoreError`]
+//! and its [`ErrorKind`]), the relay of events to subscribers, the clock, and what every
+//! import reports.
 
-use std::fmt;
+mod audit;
+mod caller;
+mod clock;
+mod error;
+mod events;
+mod imports;
+mod unit_of_work;
 
-/// A failure of a port's adapter (database, file system…), described for the logs.
-/// Use cases wrap it in their own error types; pages show a generic message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreError(pub String);
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "storage failed: {}", self.0)
-    }
-}
-
-impl std::error::Error for StoreError {}
+pub use audit::AuditEntry;
+pub use caller::{Caller, Rights};
+pub use clock::Clock;
+pub use error::{ErrorKind, StoreError, StoreFailure, chain};
+pub use events::{
+    DELIVERY_BATCH, Delivery, Inbox, Outbox, Relay, StoredEvent, Subscriber, handle_once,
+};
+pub use imports::{RejectedRow, TableCounts};
+pub use unit_of_work::{Durability, Transaction, TxOptions, UnitOfWork};
 
 /// A fault of a whole source file (a missing file or column, a file that cannot be read
 /// on): nothing of it is imported.

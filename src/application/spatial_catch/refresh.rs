@@ -1,13 +1,22 @@
-//! Command: rebuild the spatial-catch read models.
+//! Command and subscriber: rebuild the spatial-catch read models whenever landings or
+//! tracked trips change (imports, reviews, reassessments), from the landings and tracking
+//! contexts' published views.
 
 use std::collections::BTreeMap;
 
-use crate::application::shared::StoreError;
+use std::sync::Arc;
+
+use crate::application::shared::{
+    StoreError, StoredEvent, Subscriber, Transaction, UnitOfWork, handle_once,
+};
+use crate::domain::landings::{LandingReviewed, LandingsImported};
+use crate::domain::shared::EventPayload;
 use crate::domain::spatial_catch::{
     Accuracy, Agreement, EffortCell, Imputation, LandingForMatch, Match, MatchRate, TripForMatch,
     compare, cross_validate, donors, effort_grid, grid_trips, impute_donors, match_landings,
     unmatched_tracks,
 };
+use crate::domain::tracking::{TrackedTripsImported, TrackedTripsReassessed};
 
 /// A tracked trip as spatial catch reads it, with where it sits and the source's link.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,44 +73,38 @@ pub struct SpatialCatchModels {
     pub trips: usize,
 }
 
-/// Reads and writes of the rebuild (owner rights: every jurisdiction).
-pub trait SpatialCatchStore: Send + Sync {
-    /// Pending requests for a rebuild (the landings outbox's `spatial_catch.rebuild`
-    /// events, written when a review changes a landing).
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn pending_requests(&self) -> Result<Vec<i64>, StoreError>;
-
-    /// Marks the requests `ids` served.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn mark_done(&self, ids: &[i64]) -> Result<(), StoreError>;
-
+/// Reads and writes of the rebuild, inside its unit of work (the system's rights: every
+/// jurisdiction).
+pub trait SpatialCatchStore {
     /// Every dated landing (landings context's `v1_landing_trackers`).
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    fn landings(&self) -> Result<Vec<LandingView>, StoreError>;
+    fn landings(&mut self) -> Result<Vec<LandingView>, StoreError>;
 
     /// Every tracked trip (tracking context's `v1_tracked_trips`).
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    fn trips(&self) -> Result<Vec<TripView>, StoreError>;
+    fn trips(&mut self) -> Result<Vec<TripView>, StoreError>;
 
     /// The country's path when the tree has exactly one country.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    fn country(&self) -> Result<Option<String>, StoreError>;
+    fn country(&mut self) -> Result<Option<String>, StoreError>;
 
-    /// Replaces the read models with `models`, in one transaction.
+    /// Replaces the read models with `models`.
     ///
     /// # Errors
-    /// [`StoreError`] when the database fails (the old models stay).
-    fn replace(&self, models: &SpatialCatchModels) -> Result<(), StoreError>;
+    /// [`StoreError`] when the database fails (the transaction, and the old models, stay).
+    fn replace(&mut self, models: &SpatialCatchModels) -> Result<(), StoreError>;
+}
+
+/// The transaction of the spatial-catch use cases: hands out its ports.
+pub trait SpatialCatchTx: Transaction {
+    /// The read models and their inputs.
+    fn models(&mut self) -> &mut dyn SpatialCatchStore;
 }
 
 /// Rebuilds the spatial-catch read models: matches landings to trips (IMEI and date, one
@@ -113,7 +116,7 @@ pub trait SpatialCatchStore: Send + Sync {
 /// # Errors
 /// [`StoreError`] when the database fails.
 pub fn refresh_spatial_catch(
-    store: &dyn SpatialCatchStore,
+    store: &mut dyn SpatialCatchStore,
 ) -> Result<SpatialCatchModels, StoreError> {
     let landing_views = store.landings()?;
     let trip_views = store.trips()?;
@@ -200,17 +203,47 @@ pub fn refresh_spatial_catch(
     Ok(models)
 }
 
-/// Rebuilds the spatial-catch models when a review asked for it since the last rebuild;
-/// returns how many requests it served (0: nothing to do).
-///
-/// # Errors
-/// [`StoreError`] when the database fails (the requests stay pending).
-pub fn refresh_if_requested(store: &dyn SpatialCatchStore) -> Result<usize, StoreError> {
-    let pending = store.pending_requests()?;
-    if pending.is_empty() {
-        return Ok(0);
+/// The consumer name of the rebuild (its inbox rows and deliveries are kept under it).
+pub const CONSUMER: &str = "spatial_catch.models";
+
+/// The event types after which the models are rebuilt: a change of the landings (their
+/// catch, effort and tracker ids) or of the tracked trips (their tracks and validity).
+pub const EVENTS: &[&str] = &[
+    LandingsImported::TYPE,
+    LandingReviewed::TYPE,
+    TrackedTripsImported::TYPE,
+    TrackedTripsReassessed::TYPE,
+];
+
+/// The subscriber that rebuilds the spatial-catch models, once per batch of new events.
+pub struct SpatialCatchRebuild<U> {
+    uow: Arc<U>,
+}
+
+impl<U> SpatialCatchRebuild<U> {
+    /// The rebuild writing through `uow`.
+    pub fn new(uow: Arc<U>) -> Self {
+        SpatialCatchRebuild { uow }
     }
-    refresh_spatial_catch(store)?;
-    store.mark_done(&pending)?;
-    Ok(pending.len())
+}
+
+impl<U> Subscriber for SpatialCatchRebuild<U>
+where
+    U: UnitOfWork,
+    U::Tx: SpatialCatchTx,
+{
+    fn name(&self) -> &'static str {
+        CONSUMER
+    }
+
+    fn event_types(&self) -> &'static [&'static str] {
+        EVENTS
+    }
+
+    fn handle(&self, events: &[StoredEvent]) -> Result<(), StoreError> {
+        handle_once(self.uow.as_ref(), CONSUMER, events, |tx, _| {
+            refresh_spatial_catch(tx.models()).map(|_| ())
+        })?;
+        Ok(())
+    }
 }

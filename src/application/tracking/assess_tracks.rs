@@ -5,9 +5,10 @@
 
 use uuid::Uuid;
 
-use crate::application::shared::StoreError;
-use crate::domain::shared::{LatLon, MultiPolygon};
-use crate::domain::tracking::{TrackFlag, TrackRules, TrackedTrip, code};
+use super::ports::TrackingTx;
+use crate::application::shared::{Caller, StoreError, Transaction, UnitOfWork};
+use crate::domain::shared::{DomainEvent, LatLon, MultiPolygon};
+use crate::domain::tracking::{TrackFlag, TrackRules, TrackedTrip, TrackedTripsReassessed, code};
 
 /// A stored trip with its positions, and the flags it carries now.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,25 +32,25 @@ pub struct TrackAssessment {
     pub distance_m: Option<f64>,
 }
 
-/// Reads and writes of a reassessment (owner rights).
-pub trait TrackAssessmentStore {
+/// Reads and writes of a reassessment, inside its unit of work.
+pub trait TrackAssessments {
     /// The land the on-land rule uses: the municipality boundaries.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    fn land(&self) -> Result<Vec<MultiPolygon>, StoreError>;
+    fn land(&mut self) -> Result<Vec<MultiPolygon>, StoreError>;
 
     /// The stored PDS trips among `source_ids` that have positions, with them.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails or a stored trip no longer reads back.
-    fn tracks(&self, source_ids: &[String]) -> Result<Vec<StoredTrack>, StoreError>;
+    fn tracks(&mut self, source_ids: &[String]) -> Result<Vec<StoredTrack>, StoreError>;
 
     /// Stores `assessment` on trip `id`.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    fn store(&self, id: Uuid, assessment: &TrackAssessment) -> Result<(), StoreError>;
+    fn store(&mut self, id: Uuid, assessment: &TrackAssessment) -> Result<(), StoreError>;
 }
 
 /// Trips read and assessed at a time (bounds the positions held in memory).
@@ -70,38 +71,55 @@ pub fn evenly_spaced<T: Copy>(v: &[T], n: usize) -> Vec<T> {
         .collect()
 }
 
-/// Assesses the stored PDS trips `source_ids` on their positions with `rules`: duration,
-/// distance, speed (share of points faster than the limit) and land, keeping the duplicate
-/// flags the import found; stores the flags, the track signature and the distance. Returns
-/// how many trips were assessed (trips without positions, or not imported yet, are skipped:
-/// they are assessed when the other file arrives).
+/// Assesses the stored PDS trips `source_ids` on their positions with `rules`, as `caller`
+/// in one unit of work: duration, distance, speed (share of points faster than the limit)
+/// and land, keeping the duplicate flags the import found; stores the flags, the track
+/// signature and the distance, and publishes [`TrackedTripsReassessed`] when a trip was
+/// assessed. Returns how many trips were assessed (trips without positions, or not
+/// imported yet, are skipped: they are assessed when the other file arrives).
 ///
 /// # Errors
-/// [`StoreError`] when the database fails.
-pub fn reassess_trips(
-    store: &dyn TrackAssessmentStore,
+/// [`StoreError`] when the database fails; nothing is stored.
+pub fn reassess_trips<U>(
+    uow: &U,
+    caller: &Caller,
     rules: &TrackRules,
     source_ids: &[String],
-) -> Result<usize, StoreError> {
-    let land = store.land()?;
-    let mut assessed = 0;
-    for chunk in source_ids.chunks(CHUNK) {
-        for t in store.tracks(chunk)? {
-            let mut flags = rules.assess(&t.trip, &land);
-            flags.extend(t.flags.into_iter().filter(|f| f.code == code::DUPLICATE));
-            let at: Vec<LatLon> = t.trip.positions().iter().map(|p| p.at()).collect();
-            store.store(
-                t.id,
-                &TrackAssessment {
-                    flags,
-                    samples: evenly_spaced(&at, SAMPLES),
-                    distance_m: t.trip.distance_m(),
-                },
-            )?;
-            assessed += 1;
+) -> Result<usize, StoreError>
+where
+    U: UnitOfWork,
+    U::Tx: TrackingTx,
+{
+    uow.run(caller, |tx| {
+        let land = tx.assessments().land()?;
+        let mut assessed = 0;
+        for chunk in source_ids.chunks(CHUNK) {
+            for t in tx.assessments().tracks(chunk)? {
+                let mut flags = rules.assess(&t.trip, &land);
+                flags.extend(t.flags.into_iter().filter(|f| f.code == code::DUPLICATE));
+                let at: Vec<LatLon> = t.trip.positions().iter().map(|p| p.at()).collect();
+                tx.assessments().store(
+                    t.id,
+                    &TrackAssessment {
+                        flags,
+                        samples: evenly_spaced(&at, SAMPLES),
+                        distance_m: t.trip.distance_m(),
+                    },
+                )?;
+                assessed += 1;
+            }
         }
-    }
-    Ok(assessed)
+        if assessed > 0 {
+            tx.publish(DomainEvent::new(
+                TrackedTripsReassessed {
+                    run_id: Uuid::now_v7(),
+                    trips: assessed as u64,
+                },
+                chrono::Utc::now(),
+            ))?;
+        }
+        Ok(assessed)
+    })
 }
 
 #[cfg(test)]

@@ -12,13 +12,19 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::ports::TrackingTx;
 use super::position_ports::{
-    PointField, PositionCounts, PositionImportRecord, PositionImportTransaction,
-    PositionImportUnitOfWork, PositionSource, RejectedRow, SourceRow, TripPoint,
+    PointField, PositionCounts, PositionImportRecord, PositionImports, PositionSource, SourceRow,
+    TripPoint,
 };
-use crate::application::shared::SourceFileError;
-use crate::application::shared::StoreError;
-use crate::domain::tracking::{SourceTripId, TrackPoint, TrackPointError, TrackSource};
+use crate::application::shared::{
+    AuditEntry, Caller, RejectedRow, SourceFileError, StoreError, StoreFailure, Transaction,
+    TxOptions, UnitOfWork,
+};
+use crate::domain::shared::DomainEvent;
+use crate::domain::tracking::{
+    PositionsImported, SourceTripId, TrackPoint, TrackPointError, TrackSource,
+};
 
 /// Positions per batch written at once: about 100 bytes each in memory, so ≈ 10 MB, and
 /// enough rows per write that the fixed cost of a write is negligible.
@@ -56,6 +62,8 @@ pub struct PositionImportReport {
     pub import_id: Uuid,
     /// Its counts.
     pub counts: PositionCounts,
+    /// The jurisdiction it covers (the country), as a path; empty when unknown.
+    pub jurisdiction: String,
     /// The source ids of the trips the file holds positions of (their track rules are
     /// assessed again on the positions: [`super::assess_tracks::reassess_trips`]).
     pub trip_ids: Vec<String>,
@@ -70,6 +78,15 @@ pub enum ImportPositionsError {
     /// The database failed; the transaction was rolled back.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl StoreFailure for ImportPositionsError {
+    fn store_error(&self) -> Option<&StoreError> {
+        match self {
+            ImportPositionsError::Store(e) => Some(e),
+            ImportPositionsError::File(_) => None,
+        }
+    }
 }
 
 /// Source ids interned to small keys, so that a batch holds numbers, not strings.
@@ -120,7 +137,7 @@ struct Streaming {
 }
 
 impl Streaming {
-    fn flush_points(&mut self, tx: &mut dyn PositionImportTransaction) -> Result<(), StoreError> {
+    fn flush_points(&mut self, tx: &mut dyn PositionImports) -> Result<(), StoreError> {
         if !self.new_trips.is_empty() {
             let names: Vec<&str> = self
                 .new_trips
@@ -138,7 +155,7 @@ impl Streaming {
         Ok(())
     }
 
-    fn flush_rejected(&mut self, tx: &mut dyn PositionImportTransaction) -> Result<(), StoreError> {
+    fn flush_rejected(&mut self, tx: &mut dyn PositionImports) -> Result<(), StoreError> {
         if !self.rejected.is_empty() {
             tx.record_rejections(self.import_id, &self.rejected)?;
             self.counts.rejected += self.rejected.len() as u64;
@@ -147,11 +164,7 @@ impl Streaming {
         Ok(())
     }
 
-    fn reject(
-        &mut self,
-        tx: &mut dyn PositionImportTransaction,
-        row: RejectedRow,
-    ) -> Result<(), StoreError> {
+    fn reject(&mut self, tx: &mut dyn PositionImports, row: RejectedRow) -> Result<(), StoreError> {
         self.rejected.push(row);
         if self.rejected.len() >= REJECTED_BATCH_ROWS {
             self.flush_rejected(tx)?;
@@ -159,11 +172,7 @@ impl Streaming {
         Ok(())
     }
 
-    fn keep(
-        &mut self,
-        tx: &mut dyn PositionImportTransaction,
-        point: TripPoint,
-    ) -> Result<(), StoreError> {
+    fn keep(&mut self, tx: &mut dyn PositionImports, point: TripPoint) -> Result<(), StoreError> {
         self.points.push(point);
         if self.points.len() >= self.batch_rows {
             self.flush_points(tx)?;
@@ -225,107 +234,142 @@ fn judge(
     Ok(TripPoint { trip, boat, point })
 }
 
-/// Imports the positions of `source` in one transaction of `uow`: each row is read, judged
-/// by the domain (a non-empty trip id, a valid [`TrackPoint`]) and either kept in the
-/// current batch or rejected with file, line, column and reason; full batches are written
-/// ([`BATCH_ROWS`] positions, [`REJECTED_BATCH_ROWS`] rejected rows), each after removing
-/// the earlier positions of the trips it is the first to contain. Memory stays bounded by
-/// the batches and the set of trip and boat ids, whatever the file's length.
+/// Imports the positions of `source` as `caller`, in one unit of work (run once: the file is
+/// streamed, it cannot be read twice) that also writes the `import` audit entry and
+/// publishes [`PositionsImported`]: see [`stream_positions`].
 ///
 /// # Errors
 /// [`ImportPositionsError::File`] when the file cannot be read on, and
 /// [`ImportPositionsError::Store`] when the database fails; either way the transaction is
 /// rolled back and nothing is written.
 #[tracing::instrument(skip_all, fields(location = %source.location()))]
-pub fn import_positions(
+pub fn import_positions<U>(
+    uow: &U,
+    caller: &Caller,
     source: &mut dyn PositionSource,
-    uow: &dyn PositionImportUnitOfWork,
+    ctx: &PositionImportContext,
+) -> Result<PositionImportReport, ImportPositionsError>
+where
+    U: UnitOfWork,
+    U::Tx: TrackingTx,
+{
+    // Streaming: positions need not wait for the WAL flush (a re-run replaces them).
+    uow.run_with(caller, TxOptions::default().relaxed().once(), |tx| {
+        let report = {
+            let mut writer = tx.positions()?;
+            stream_positions(writer.as_mut(), source, ctx)?
+        };
+        let c = &report.counts;
+        tx.audit(
+            AuditEntry::new("import")
+                .with("source", TrackSource::Pds.key())
+                .with("location", source.location())
+                .with("import_id", report.import_id)
+                .with(
+                    &c.file,
+                    format!(
+                        "{} read, {} imported, {} rejected, {} replaced",
+                        c.read, c.imported, c.rejected, c.replaced
+                    ),
+                ),
+        );
+        tx.publish(DomainEvent::new(
+            PositionsImported {
+                import_id: report.import_id,
+                jurisdiction: report.jurisdiction.clone(),
+                positions: c.imported,
+                trips: c.trips,
+            },
+            Utc::now(),
+        ))?;
+        Ok(report)
+    })
+}
+
+/// Streams the positions of `source` into `tx`: each row is read, judged by the domain (a
+/// non-empty trip id, a valid [`TrackPoint`]) and either kept in the current batch or
+/// rejected with file, line, column and reason; full batches are written ([`BATCH_ROWS`]
+/// positions, [`REJECTED_BATCH_ROWS`] rejected rows), each after removing the earlier
+/// positions of the trips it is the first to contain. Memory stays bounded by the batches
+/// and the set of trip and boat ids, whatever the file's length.
+///
+/// # Errors
+/// [`ImportPositionsError::File`] when the file cannot be read on, and
+/// [`ImportPositionsError::Store`] when the database fails; the caller's transaction is
+/// then rolled back.
+pub fn stream_positions(
+    tx: &mut dyn PositionImports,
+    source: &mut dyn PositionSource,
     ctx: &PositionImportContext,
 ) -> Result<PositionImportReport, ImportPositionsError> {
-    let import_id = Uuid::new_v4();
+    let import_id = Uuid::now_v7();
     let file = source.file_name().to_string();
-    let mut file_error: Option<SourceFileError> = None;
-    let mut report = None;
-
-    let result = uow.run(&mut |tx| {
-        let clock = std::time::Instant::now();
-        let mut record = PositionImportRecord {
-            id: import_id,
-            source: TrackSource::Pds.key().to_string(),
-            location: source.location().to_string(),
-            started_at: ctx.started_at,
-            finished_at: ctx.started_at,
-            started_by: ctx.started_by.clone(),
-            jurisdiction: tx.single_country()?,
-            counts: PositionCounts {
-                file: file.clone(),
-                ..PositionCounts::default()
-            },
-        };
-        tx.record_import(&record)?;
-        let mut s = Streaming {
+    let clock = std::time::Instant::now();
+    let mut record = PositionImportRecord {
+        id: import_id,
+        source: TrackSource::Pds.key().to_string(),
+        location: source.location().to_string(),
+        started_at: ctx.started_at,
+        finished_at: ctx.started_at,
+        started_by: ctx.started_by.clone(),
+        jurisdiction: tx.single_country()?,
+        counts: PositionCounts {
             file: file.clone(),
-            import_id,
-            batch_rows: ctx.batch_rows.max(1),
-            trips: Names::default(),
-            boats: Names::default(),
-            trip_written: Vec::new(),
-            new_trips: Vec::new(),
-            points: Vec::with_capacity(ctx.batch_rows.clamp(1, 1 << 20)),
-            rejected: Vec::new(),
-            counts: record.counts.clone(),
+            ..PositionCounts::default()
+        },
+    };
+    tx.record_import(&record)?;
+    let mut s = Streaming {
+        file: file.clone(),
+        import_id,
+        batch_rows: ctx.batch_rows.max(1),
+        trips: Names::default(),
+        boats: Names::default(),
+        trip_written: Vec::new(),
+        new_trips: Vec::new(),
+        points: Vec::with_capacity(ctx.batch_rows.clamp(1, 1 << 20)),
+        rejected: Vec::new(),
+        counts: record.counts.clone(),
+    };
+    loop {
+        let judged = match source.next_row()? {
+            None => break,
+            Some(SourceRow::Unreadable(row)) => Err((row, None)),
+            Some(SourceRow::Point(p)) => {
+                judge(&mut s, &p).map_err(|refusal| (rejected_at(&s.file, p.line), Some(refusal)))
+            }
         };
-        loop {
-            let judged = match source.next_row() {
-                Err(e) => {
-                    let message = e.to_string();
-                    file_error = Some(e);
-                    return Err(StoreError(format!("import abandoned: {message}")));
-                }
-                Ok(None) => break,
-                Ok(Some(SourceRow::Unreadable(row))) => Err((row, None)),
-                Ok(Some(SourceRow::Point(p))) => judge(&mut s, &p)
-                    .map_err(|refusal| (rejected_at(&s.file, p.line), Some(refusal))),
-            };
-            s.counts.read += 1;
-            match judged {
-                Ok(point) => s.keep(tx, point)?,
-                Err((row, None)) => s.reject(tx, row)?,
-                Err((mut row, Some((field, reason)))) => {
-                    row.column = Some(source.column(field).to_string());
-                    row.reason = reason;
-                    row.raw = source.raw_row();
-                    s.reject(tx, row)?;
-                }
+        s.counts.read += 1;
+        match judged {
+            Ok(point) => s.keep(tx, point)?,
+            Err((row, None)) => s.reject(tx, row)?,
+            Err((mut row, Some((field, reason)))) => {
+                row.column = Some(source.column(field).to_string());
+                row.reason = reason;
+                row.raw = source.raw_row();
+                s.reject(tx, row)?;
             }
         }
-        s.flush_points(tx)?;
-        s.flush_rejected(tx)?;
-        record.counts = s.counts.clone();
-        record.finished_at = Utc::now();
-        tx.finish_import(&record)?;
-        tracing::info!(
-            read = record.counts.read,
-            imported = record.counts.imported,
-            rejected = record.counts.rejected,
-            replaced = record.counts.replaced,
-            trips = record.counts.trips,
-            elapsed_ms = clock.elapsed().as_millis() as u64,
-            "positions written"
-        );
-        report = Some(PositionImportReport {
-            import_id,
-            counts: record.counts.clone(),
-            trip_ids: s.trips.names.clone(),
-        });
-        Ok(())
-    });
-    if let Some(e) = file_error {
-        return Err(ImportPositionsError::File(e));
     }
-    result?;
-    report.ok_or_else(|| {
-        ImportPositionsError::Store(StoreError("the import produced no report".into()))
+    s.flush_points(tx)?;
+    s.flush_rejected(tx)?;
+    record.counts = s.counts.clone();
+    record.finished_at = Utc::now();
+    tx.finish_import(&record)?;
+    tracing::info!(
+        read = record.counts.read,
+        imported = record.counts.imported,
+        rejected = record.counts.rejected,
+        replaced = record.counts.replaced,
+        trips = record.counts.trips,
+        elapsed_ms = clock.elapsed().as_millis() as u64,
+        "positions written"
+    );
+    Ok(PositionImportReport {
+        import_id,
+        counts: record.counts,
+        jurisdiction: record.jurisdiction,
+        trip_ids: s.trips.names,
     })
 }
 
@@ -442,7 +486,7 @@ mod tests {
 
     struct MemoryTx<'a>(&'a mut Store);
 
-    impl PositionImportTransaction for MemoryTx<'_> {
+    impl PositionImports for MemoryTx<'_> {
         fn single_country(&mut self) -> Result<String, StoreError> {
             Ok("Timor-Leste".into())
         }
@@ -487,17 +531,16 @@ mod tests {
         }
     }
 
-    impl PositionImportUnitOfWork for MemoryUow {
-        fn run(
-            &self,
-            work: &mut dyn FnMut(&mut dyn PositionImportTransaction) -> Result<(), StoreError>,
-        ) -> Result<(), StoreError> {
-            // All or nothing, like a transaction.
-            let mut staged = self.0.borrow().clone();
-            work(&mut MemoryTx(&mut staged))?;
-            *self.0.borrow_mut() = staged;
-            Ok(())
-        }
+    /// Streams `source` into `uow`'s store all or nothing, like a transaction.
+    fn import_into(
+        uow: &MemoryUow,
+        source: &mut MemorySource,
+        ctx: &PositionImportContext,
+    ) -> Result<PositionImportReport, ImportPositionsError> {
+        let mut staged = uow.0.borrow().clone();
+        let report = stream_positions(&mut MemoryTx(&mut staged), source, ctx)?;
+        *uow.0.borrow_mut() = staged;
+        Ok(report)
     }
 
     fn point(trip: &str, lat: f64) -> Item {
@@ -532,7 +575,7 @@ mod tests {
             point("8", -8.6),
             point("9", -8.7),
         ]);
-        let report = import_positions(&mut source, &uow, &ctx(2)).unwrap_or_else(|e| panic!("{e}"));
+        let report = import_into(&uow, &mut source, &ctx(2)).unwrap_or_else(|e| panic!("{e}"));
         let c = &report.counts;
         assert_eq!((c.read, c.imported, c.rejected, c.trips), (8, 4, 4, 3));
         let store = uow.0.borrow();
@@ -570,11 +613,11 @@ mod tests {
     fn a_file_replaces_its_trips_but_a_trip_with_no_readable_row_keeps_its_positions() {
         let uow = MemoryUow::default();
         let first = vec![point("1", -8.5), point("1", -8.5), point("2", -8.5)];
-        import_positions(&mut MemorySource::new(first.clone()), &uow, &ctx(1))
+        import_into(&uow, &mut MemorySource::new(first.clone()), &ctx(1))
             .unwrap_or_else(|e| panic!("{e}"));
         // Again, plus trip 2 now refused whole: trip 1 replaced, trip 2 kept as it was.
         let again = vec![point("1", -8.5), point("1", -8.5), point("2", 95.0)];
-        let report = import_positions(&mut MemorySource::new(again), &uow, &ctx(1))
+        let report = import_into(&uow, &mut MemorySource::new(again), &ctx(1))
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((report.counts.imported, report.counts.replaced), (2, 2));
         let store = uow.0.borrow();
@@ -587,7 +630,7 @@ mod tests {
     fn a_file_fault_abandons_the_import_and_writes_nothing() {
         let uow = MemoryUow::default();
         let items = vec![point("1", -8.5), point("1", -8.5), Item::Broken];
-        let err = import_positions(&mut MemorySource::new(items), &uow, &ctx(1)).err();
+        let err = import_into(&uow, &mut MemorySource::new(items), &ctx(1)).err();
         match err {
             Some(ImportPositionsError::File(SourceFileError::Malformed { line, .. })) => {
                 assert_eq!(line, 4)

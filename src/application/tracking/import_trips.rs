@@ -1,17 +1,17 @@
 //! Command: import tracked trips read by an anti-corruption layer (PeskAAS
-//! `tracked_trips.csv`, PDS trips export), assessed by the track rules, in one transaction.
+//! `tracked_trips.csv`, PDS trips export), assessed by the track rules, in one unit of work.
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::ports::{
-    AssessedTrip, RejectedTripRow, SourceTrip, TrackingImportRecord, TrackingImportUnitOfWork,
+use super::ports::{AssessedTrip, SourceTrip, TrackingImportRecord, TrackingTx};
+use crate::application::shared::{
+    AuditEntry, Caller, RejectedRow, StoreError, TableCounts, Transaction, TxOptions, UnitOfWork,
 };
-use crate::application::landings::ports::TableCounts;
-use crate::application::shared::StoreError;
-use crate::domain::tracking::{TrackRules, TrackedTrip};
+use crate::domain::shared::DomainEvent;
+use crate::domain::tracking::{TrackRules, TrackedTrip, TrackedTripsImported};
 
 /// What an anti-corruption layer read from one file.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,7 +27,7 @@ pub struct TripBatch {
     /// The trips read.
     pub trips: Vec<SourceTrip>,
     /// The rows refused while reading.
-    pub rejected: Vec<RejectedTripRow>,
+    pub rejected: Vec<RejectedRow>,
 }
 
 /// What an import did.
@@ -43,29 +43,35 @@ pub struct TripImportReport {
     pub written: Vec<String>,
 }
 
-/// Imports `batch` in one transaction: places each trip at its landing site's
+/// Imports `batch` as `caller` in one unit of work: places each trip at its landing site's
 /// jurisdiction, applies `rules` (duration, distance, speed, land, and duplicates within the
 /// batch), writes the changed trips with their vessels, devices and deployments, and
-/// records the import with every rejected row. A trip whose source row is unchanged since
+/// records the import with every rejected row, its `import` audit entry (the source named
+/// `source_label`, e.g. `pds trips`) and, when a trip was written, [`TrackedTripsImported`]. A trip whose source row is unchanged since
 /// the last import is left alone; a trip at an unknown site sits under the country (as a
 /// landing at a site of unknown municipality does), or is rejected when there is no single
 /// country.
 ///
 /// # Errors
 /// [`StoreError`] when the database fails; nothing is written.
-pub fn import_tracked_trips(
-    uow: &dyn TrackingImportUnitOfWork,
+pub fn import_tracked_trips<U>(
+    uow: &U,
+    caller: &Caller,
     batch: &TripBatch,
     rules: &TrackRules,
-    started_by: &str,
+    source_label: &str,
     started_at: DateTime<Utc>,
-) -> Result<TripImportReport, StoreError> {
+) -> Result<TripImportReport, StoreError>
+where
+    U: UnitOfWork,
+    U::Tx: TrackingTx,
+{
     let import_id = Uuid::now_v7();
-    let mut report = None;
-    uow.run(&mut |tx| {
-        let land = tx.land()?;
-        let (sites, country) = tx.sites()?;
-        let stored = tx.trip_fingerprints(&batch.source)?;
+    // Re-runnable like the landings import: no need to wait for the WAL flush.
+    uow.run_with(caller, TxOptions::default().relaxed(), |tx| {
+        let land = tx.trips().land()?;
+        let (sites, country) = tx.trips().sites()?;
+        let stored = tx.trips().trip_fingerprints(&batch.source)?;
         let all: Vec<TrackedTrip> = batch.trips.iter().map(|s| s.trip.clone()).collect();
         let mut duplicate_flags: Vec<Vec<_>> = vec![Vec::new(); all.len()];
         for d in rules.find_duplicates(&all) {
@@ -83,7 +89,7 @@ pub fn import_tracked_trips(
                 .and_then(|c| sites.get(c).cloned())
                 .or_else(|| country.clone().map(|c| (c, None)));
             let Some((site_path, municipality)) = place else {
-                rejected.push(RejectedTripRow {
+                rejected.push(RejectedRow {
                     file: batch.file.clone(),
                     line: source.line,
                     column: Some("station_code".into()),
@@ -106,7 +112,7 @@ pub fn import_tracked_trips(
                 flags,
             });
         }
-        tx.write_trips(import_id, &assessed)?;
+        tx.trips().write_trips(import_id, &assessed)?;
         let rejected_ids: HashSet<u64> = rejected.iter().map(|r| r.line).collect();
         let counts = TableCounts {
             table: batch.file.clone(),
@@ -115,29 +121,48 @@ pub fn import_tracked_trips(
             unchanged,
             rejected: rejected_ids.len() as u64,
         };
-        tx.record_import(
+        let started_by = tx.caller().actor().to_string();
+        tx.trips().record_import(
             &TrackingImportRecord {
                 id: import_id,
                 source: batch.source.clone(),
                 location: batch.location.clone(),
                 started_at,
                 finished_at: Utc::now(),
-                started_by: started_by.to_string(),
+                started_by,
                 counts: vec![counts.clone()],
                 jurisdiction: country.clone().unwrap_or_default(),
             },
             &rejected,
         )?;
-        report = Some(TripImportReport {
+        let invalid = assessed.iter().filter(|a| !a.is_valid()).count() as u64;
+        tx.audit(
+            AuditEntry::new("import")
+                .with("source", source_label)
+                .with("location", &batch.location)
+                .with("import_id", import_id)
+                .with(&counts.table, counts.summary()),
+        );
+        if !assessed.is_empty() {
+            tx.publish(DomainEvent::new(
+                TrackedTripsImported {
+                    import_id,
+                    source: batch.source.clone(),
+                    jurisdiction: country.clone().unwrap_or_default(),
+                    written: assessed.len() as u64,
+                    invalid,
+                },
+                Utc::now(),
+            ))?;
+        }
+        Ok(TripImportReport {
             import_id,
             counts,
-            invalid: assessed.iter().filter(|a| !a.is_valid()).count() as u64,
+            invalid,
             written: assessed
                 .iter()
                 .map(|a| a.source.trip.source_trip_id().to_string())
                 .collect(),
-        });
-        Ok(())
-    })?;
-    report.ok_or_else(|| StoreError("the import's transaction did not run".into()))
+        })
+    })
 }

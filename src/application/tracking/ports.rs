@@ -5,9 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::application::landings::ports::TableCounts;
-use crate::application::shared::StoreError;
-use crate::domain::shared::MultiPolygon;
+use crate::application::shared::{RejectedRow, StoreError, TableCounts, Transaction};
+use crate::domain::shared::{AccessScope, MultiPolygon};
 use crate::domain::tracking::{TrackFlag, TrackedTrip};
 
 /// A tracked trip as a source gives it, before the track rules: the trip, and what the
@@ -38,21 +37,6 @@ pub struct SourceTrip {
     pub donor: Option<(String, f64)>,
     /// A fingerprint of the source row: an unchanged trip is left alone on re-import.
     pub fingerprint: String,
-}
-
-/// A row refused by an importer, with where and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RejectedTripRow {
-    /// The file.
-    pub file: String,
-    /// The line (1 = header).
-    pub line: u64,
-    /// The column, when one is at fault.
-    pub column: Option<String>,
-    /// Why.
-    pub reason: String,
-    /// The row as read.
-    pub raw: String,
 }
 
 /// A trip as stored: the source trip, placed in the jurisdiction tree and assessed.
@@ -102,8 +86,8 @@ pub struct TrackingImportRecord {
 /// Where a landing site sits: (jurisdiction path, municipality name when known).
 pub type SitePlace = (String, Option<String>);
 
-/// The writes of one tracking import, in one transaction.
-pub trait TrackingImportTransaction {
+/// The writes of an import of tracked trips, inside its unit of work.
+pub trait TrackedTripImports {
     /// The land the on-land rule uses: the municipality boundaries of the jurisdiction tree.
     ///
     /// # Errors
@@ -139,134 +123,24 @@ pub trait TrackingImportTransaction {
     fn record_import(
         &mut self,
         record: &TrackingImportRecord,
-        rejected: &[RejectedTripRow],
+        rejected: &[RejectedRow],
     ) -> Result<(), StoreError>;
 }
 
-/// Runs a tracking import in one transaction.
-pub trait TrackingImportUnitOfWork {
-    /// Runs `work` in one transaction: committed on `Ok`, rolled back otherwise.
+/// The transaction of the tracking use cases: hands out the ports they write through.
+pub trait TrackingTx: Transaction {
+    /// The writes of an import of tracked trips.
+    fn trips(&mut self) -> &mut dyn TrackedTripImports;
+    /// The reads and writes of a reassessment of trips on their positions.
+    fn assessments(&mut self) -> &mut dyn super::assess_tracks::TrackAssessments;
+    /// The writer of an import of positions (positions imports wait for each other: one
+    /// at a time).
     ///
     /// # Errors
-    /// The error `work` returned, or the database's.
-    fn run(
-        &self,
-        work: &mut dyn FnMut(&mut dyn TrackingImportTransaction) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError>;
-}
-
-/// Filters of the effort grid: months (inclusive), gear and boat type codes, municipality.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GridFilter {
-    /// First month.
-    pub from: Option<chrono::NaiveDate>,
-    /// Last month (its first day).
-    pub to: Option<chrono::NaiveDate>,
-    /// Gear code (the matched landing's, or imputed).
-    pub gear: Option<i16>,
-    /// Boat type code (1 canoe, 2 motor boat, 3 shore).
-    pub boat: Option<i16>,
-    /// Municipality of the trips' landing site.
-    pub municipality: Option<String>,
-}
-
-/// One 0.1° cell of the effort grid, summed over the filter's months, gears and boats.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CellTotal {
-    /// ⌊latitude × 10⌋.
-    pub row: i32,
-    /// ⌊longitude × 10⌋.
-    pub col: i32,
-    /// Tracked trips that visited the cell (a trip counts once per cell it visits).
-    pub trips: i64,
-    /// Of which matched to a surveyed landing.
-    pub matched_trips: i64,
-    /// Catch of matched trips attributed to the cell, kg.
-    pub catch_kg: f64,
-    /// Effort of matched trips attributed to the cell, fisher-hours.
-    pub effort_fisher_hours: f64,
-}
-
-impl CellTotal {
-    /// CPUE of the cell: Σ catch ÷ Σ effort (kg per fisher-hour), `None` without effort.
-    pub fn cpue(&self) -> Option<f64> {
-        (self.effort_fisher_hours > 0.0).then(|| self.catch_kg / self.effort_fisher_hours)
-    }
-}
-
-/// A row of the effort grid product (`/tracking/grid.csv`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CellRow {
-    /// Month (first day).
-    pub month: chrono::NaiveDate,
-    /// Municipality of the trips' landing site.
-    pub municipality: Option<String>,
-    /// ⌊latitude × 10⌋.
-    pub row: i32,
-    /// ⌊longitude × 10⌋.
-    pub col: i32,
-    /// Gear code.
-    pub gear_code: Option<i16>,
-    /// Boat type code.
-    pub boat_code: Option<i16>,
-    /// Trips.
-    pub trips: i32,
-    /// Matched trips.
-    pub matched_trips: i32,
-    /// Trips whose gear was imputed.
-    pub imputed_gear_trips: i32,
-    /// Catch, kg.
-    pub catch_kg: f64,
-    /// Effort, fisher-hours.
-    pub effort_fisher_hours: f64,
-    /// CPUE, kg per fisher-hour.
-    pub cpue: Option<f64>,
-}
-
-/// Match rate of one month and municipality.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MatchRateRow {
-    /// Month (first day).
-    pub month: chrono::NaiveDate,
-    /// Municipality.
-    pub municipality: Option<String>,
-    /// Landings that report a tracker.
-    pub landings_with_tracker: i32,
-    /// Of which matched.
-    pub landings_matched: i32,
-    /// Tracked trips.
-    pub trips: i32,
-    /// Of which matched.
-    pub trips_matched: i32,
-}
-
-/// The figures of the latest rebuild of the spatial-catch models (national aggregates).
-#[derive(Debug, Clone, PartialEq)]
-pub struct MatchingRun {
-    /// When.
-    pub at: DateTime<Utc>,
-    /// Landings and trips read.
-    pub landings: i32,
-    /// Trips read.
-    pub trips: i32,
-    /// Matches made.
-    pub matches: i32,
-    /// Links the source made.
-    pub reference_links: i32,
-    /// Matches that are also source links.
-    pub true_positives: i32,
-    /// Precision against the source's links.
-    pub precision: Option<f64>,
-    /// Recall against the source's links.
-    pub recall: Option<f64>,
-    /// Matched trips used as donors.
-    pub donors: i32,
-    /// Leave-one-out accuracy of imputed gear.
-    pub gear_accuracy: Option<f64>,
-    /// Leave-one-out accuracy of imputed habitat.
-    pub habitat_accuracy: Option<f64>,
-    /// Trips imputed.
-    pub imputed: i32,
+    /// [`StoreError`] when the database fails.
+    fn positions(
+        &mut self,
+    ) -> Result<Box<dyn super::position_ports::PositionImports + '_>, StoreError>;
 }
 
 /// A position of a trip: time (PDS points; none for sampled PeskAAS positions), latitude,
@@ -383,81 +257,25 @@ pub struct VesselActivityRow {
     pub active_days: i64,
 }
 
-/// Read side of the tracking and spatial-catch products; every query is limited to the
-/// caller's scope.
+/// Read side of the tracking products; every query is limited to the caller's scope.
 pub trait TrackingQueries: Send + Sync {
-    /// The effort grid summed over `filter`.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn grid(
-        &self,
-        scope: &crate::domain::shared::AccessScope,
-        filter: &GridFilter,
-    ) -> Result<Vec<CellTotal>, StoreError>;
-
-    /// The effort grid product rows under `filter`.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn grid_rows(
-        &self,
-        scope: &crate::domain::shared::AccessScope,
-        filter: &GridFilter,
-    ) -> Result<Vec<CellRow>, StoreError>;
-
-    /// Match rates by month and municipality.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn match_rates(
-        &self,
-        scope: &crate::domain::shared::AccessScope,
-    ) -> Result<Vec<MatchRateRow>, StoreError>;
-
-    /// The latest rebuild's national figures.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn latest_run(&self) -> Result<Option<MatchingRun>, StoreError>;
-
-    /// Matches as source ids: (surveyed landing id, tracked trip id).
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn matches(
-        &self,
-        scope: &crate::domain::shared::AccessScope,
-    ) -> Result<Vec<(i64, i64)>, StoreError>;
-
     /// One trip, when in scope.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    fn trip(
-        &self,
-        scope: &crate::domain::shared::AccessScope,
-        id: Uuid,
-    ) -> Result<Option<TripDetail>, StoreError>;
+    fn trip(&self, scope: &AccessScope, id: Uuid) -> Result<Option<TripDetail>, StoreError>;
 
     /// One vessel, when in scope.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    fn vessel(
-        &self,
-        scope: &crate::domain::shared::AccessScope,
-        id: &str,
-    ) -> Result<Option<VesselDetail>, StoreError>;
+    fn vessel(&self, scope: &AccessScope, id: &str) -> Result<Option<VesselDetail>, StoreError>;
 
     /// Trips per vessel per month.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    fn vessel_activity(
-        &self,
-        scope: &crate::domain::shared::AccessScope,
-    ) -> Result<Vec<VesselActivityRow>, StoreError>;
+    fn vessel_activity(&self, scope: &AccessScope) -> Result<Vec<VesselActivityRow>, StoreError>;
 
     /// Whether a trip (`kind` = `trip`, id) or vessel (`vessel`, id) exists in any scope
     /// (only to audit a refused request).

@@ -4,23 +4,8 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::application::shared::{SourceFileError, StoreError};
+use crate::application::shared::{RejectedRow, SourceFileError, StoreError};
 use crate::domain::tracking::TrackPoint;
-
-/// A row of a source file that could not be imported, with where and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RejectedRow {
-    /// The file's name (`points.csv`).
-    pub file: String,
-    /// The line in the file, 1-based, counting the header as line 1.
-    pub line: u64,
-    /// The column at fault (as the file's header names it), when one is.
-    pub column: Option<String>,
-    /// Why, in words.
-    pub reason: String,
-    /// The row as it was in the file.
-    pub raw: String,
-}
 
 /// A field of a positions row, for naming the source's column when the domain refuses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +83,7 @@ pub trait PositionSource {
 }
 
 /// A validated fix with its trip and boat, as keys into the names of the import (see
-/// [`PositionImportTransaction::write_positions`]): ids are interned, not copied per row.
+/// [`PositionImports::write_positions`]): ids are interned, not copied per row.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TripPoint {
     /// Index of the trip's id in the trip names.
@@ -149,8 +134,8 @@ pub struct PositionImportRecord {
     pub counts: PositionCounts,
 }
 
-/// The writes of one positions import, all inside one database transaction.
-pub trait PositionImportTransaction {
+/// The writes of a positions import, inside its unit of work.
+pub trait PositionImports {
     /// The path of the jurisdiction tree's country when there is exactly one; else empty.
     ///
     /// # Errors
@@ -196,17 +181,4 @@ pub trait PositionImportTransaction {
     /// # Errors
     /// [`StoreError`] when the database fails.
     fn finish_import(&mut self, record: &PositionImportRecord) -> Result<(), StoreError>;
-}
-
-/// Runs a positions import in one transaction: committed when `work` returns `Ok`, rolled
-/// back otherwise (nothing is written). Positions imports run one at a time.
-pub trait PositionImportUnitOfWork {
-    /// Runs `work` in one transaction.
-    ///
-    /// # Errors
-    /// The error of `work`, or [`StoreError`] when the database fails.
-    fn run(
-        &self,
-        work: &mut dyn FnMut(&mut dyn PositionImportTransaction) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError>;
 }

@@ -1,8 +1,10 @@
 //! Access context: users, their credentials, and their roles and grants on the
 //! jurisdiction tree.
 
+pub mod events;
 mod grants;
 
+pub use events::{AccessChange, GrantRevoked, UserAccessChanged, UserGranted};
 pub use grants::{Grant, Grants, Permission, Role, UnknownRole};
 
 use std::fmt;

@@ -167,6 +167,32 @@ impl Jurisdiction {
     }
 }
 
+/// Nodes of the jurisdiction tree were registered (new ones added, changed ones updated)
+/// by an import that names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JurisdictionsRegistered {
+    /// The root of the nodes registered (their country), as a path.
+    pub country: String,
+    /// Nodes added or changed.
+    pub written: u64,
+    /// Nodes named and already stored as they are.
+    pub unchanged: u64,
+}
+
+impl crate::domain::shared::EventPayload for JurisdictionsRegistered {
+    const TYPE: &'static str = "geography.JurisdictionsRegistered";
+    const VERSION: u16 = 1;
+    const AGGREGATE: &'static str = "JurisdictionTree";
+
+    fn aggregate_id(&self) -> String {
+        self.country.clone()
+    }
+
+    fn jurisdiction(&self) -> Option<JurisdictionPath> {
+        JurisdictionPath::parse(&self.country).ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 
 pub mod codes;
 pub mod effort;
+pub mod events;
 mod fixtures;
 pub mod flags;
 pub mod landing;
@@ -13,6 +14,7 @@ pub mod summary;
 
 pub use codes::{BoatType, Gear, Habitat, UnknownCode};
 pub use effort::{Cpue, FisherHours};
+pub use events::{LandingReviewed, LandingsImported};
 pub use flags::{QualityFlag, Severity};
 pub use landing::{CatchLine, CatchUse, Fishers, LandingId, LandingSiteRef, SurveyedLanding};
 pub use review::{Corrections, Decision, Review, ReviewError};

@@ -3,6 +3,7 @@
 //! context.
 
 mod access_scope;
+mod event;
 pub mod geo;
 mod imei;
 mod jurisdiction_path;
@@ -10,6 +11,7 @@ mod period;
 mod quantities;
 
 pub use access_scope::AccessScope;
+pub use event::{DomainEvent, EventPayload};
 pub use geo::{GeoError, GridCell, LatLon, MultiPolygon, Polygon, haversine_m};
 pub use imei::{IMEI_DIGITS, Imei, ImeiError};
 pub use jurisdiction_path::{JurisdictionPath, JurisdictionPathError};

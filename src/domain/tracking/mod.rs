@@ -2,6 +2,7 @@
 //! (GPS tracks of fishing boats) with the rules that decide which of them count in effort
 //! figures.
 
+pub mod events;
 pub mod flags;
 pub mod fleet;
 pub mod ids;
@@ -9,6 +10,7 @@ pub mod point;
 pub mod rules;
 pub mod trip;
 
+pub use events::{PositionsImported, TrackedTripsImported, TrackedTripsReassessed};
 pub use flags::{Severity, TrackFlag, code};
 pub use fleet::{
     BoatType, Deployment, DeploymentError, Device, EmptyVesselId, UnknownBoatType, Vessel,

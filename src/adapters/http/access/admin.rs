@@ -3,13 +3,11 @@
 //! `Permission::ManageUsers` and acts inside the admin's scope; `/set-password/{token}` is
 //! public (the token is the credential).
 
-use std::sync::Arc;
-
 use actix_session::Session;
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -17,20 +15,19 @@ use crate::adapters::http::AppState;
 use crate::adapters::http::landings::client_addr;
 use crate::adapters::http::shared::errors::{internal, not_found_page, page};
 use crate::adapters::http::shared::views::Chrome;
-use crate::adapters::persistence::access::users::DieselAdministration;
+use crate::adapters::persistence::shared::DieselUnitOfWork;
 use crate::adapters::security::guard::CurrentUser;
 use crate::adapters::security::password_strength::ZxcvbnStrength;
 use crate::adapters::security::{csrf, random_hex};
+use crate::application::access::Credentials;
 use crate::application::access::admin::{
-    AdminError, AdminPorts, Administrator, AuditFilter, IssuedLink, LinkToken, SetPasswordError,
-    add_grant, audit_entries, create_user, grantable_jurisdictions, link_user, list_users,
-    remove_grant, reset_password, revoke_session, set_password, set_user_disabled, user_detail,
+    AdminError, AdminPorts, Administrator, IssuedLink, LinkToken, SetPasswordError, add_grant,
+    audit_entries, create_user, grantable_jurisdictions, link_user, list_users, remove_grant,
+    reset_password, revoke_session, set_password, set_user_disabled, user_detail, when,
 };
-use crate::application::access::{
-    AuditEvent, AuditLog, Clock, JurisdictionDirectory, UserRepository,
-};
-use crate::application::shared::StoreError;
-use crate::domain::access::{Email, PasswordHasher, Permission, Role};
+use crate::application::access::ports::AuditFilter;
+use crate::application::shared::{AuditEntry, StoreError};
+use crate::domain::access::{Email, Permission, Role};
 use crate::domain::shared::JurisdictionPath;
 
 /// Routes of this module.
@@ -254,10 +251,6 @@ const KNOWN_ACTIONS: [&str; 17] = [
     "user.saved",
 ];
 
-fn when(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
 fn render(status: StatusCode, t: &impl Template) -> HttpResponse {
     match t.render() {
         Ok(html) => HttpResponse::build(status)
@@ -284,51 +277,34 @@ fn path_picks(paths: &[JurisdictionPath], selected: &str) -> Vec<Pick> {
 // ---------------------------------------------------------------------------------------
 // Plumbing
 
-/// The adapters the admin use cases run on, owned so they can move to a blocking thread.
-struct Ports {
-    users: Arc<dyn UserRepository>,
-    directory: Arc<dyn JurisdictionDirectory>,
-    admin: Arc<DieselAdministration>,
-    hasher: Arc<dyn PasswordHasher>,
-    audit: Arc<dyn AuditLog>,
-    clock: Arc<dyn Clock>,
-}
-
-impl Ports {
-    fn of(state: &AppState) -> Self {
-        Ports {
-            users: state.users.clone(),
-            directory: state.directory.clone(),
-            admin: Arc::new(DieselAdministration::new(state.pool.clone())),
-            hasher: state.hasher.clone(),
-            audit: state.audit.clone(),
-            clock: state.clock.clone(),
-        }
-    }
-
-    fn get(&self) -> AdminPorts<'_> {
-        AdminPorts {
-            users: self.users.as_ref(),
-            directory: self.directory.as_ref(),
-            store: self.admin.as_ref(),
-            queries: self.admin.as_ref(),
-            hasher: self.hasher.as_ref(),
-            strength: &ZxcvbnStrength,
-            audit: self.audit.as_ref(),
-            clock: self.clock.as_ref(),
-        }
-    }
-}
-
-/// Runs `f` on the ports off the async workers (database work and argon2id hashing).
+/// Runs `f` on the admin ports off the async workers (database work and argon2id hashing).
 async fn blocking<T: Send + 'static>(
     state: &AppState,
-    f: impl FnOnce(&AdminPorts<'_>) -> T + Send + 'static,
+    f: impl FnOnce(&AdminPorts<'_, DieselUnitOfWork>) -> T + Send + 'static,
 ) -> Result<T, HttpResponse> {
-    let ports = Ports::of(state);
-    web::block(move || f(&ports.get()))
-        .await
-        .map_err(|e| internal(&e))
+    let (uow, accounts, directory, queries, hasher, clock) = (
+        state.uow.clone(),
+        state.accounts.clone(),
+        state.directory.clone(),
+        state.admin.clone(),
+        state.hasher.clone(),
+        state.clock.clone(),
+    );
+    web::block(move || {
+        f(&AdminPorts {
+            uow: uow.as_ref(),
+            accounts: accounts.as_ref(),
+            directory: directory.as_ref(),
+            queries: queries.as_ref(),
+            credentials: Credentials {
+                hasher: hasher.as_ref(),
+                strength: &ZxcvbnStrength,
+            },
+            clock: clock.as_ref(),
+        })
+    })
+    .await
+    .map_err(|e| internal(&e))
 }
 
 /// The admin calling and the layout.
@@ -352,7 +328,8 @@ async fn admin_ctx(
     if !current.grants.any(Permission::ManageUsers) {
         state
             .audit(
-                AuditEvent::new(&email, "authorisation.denied")
+                AuditEntry::new("authorisation.denied")
+                    .by(&email)
                     .from(client_addr(req))
                     .with("path", req.path())
                     .with("needs", format!("{:?}", Permission::ManageUsers)),
@@ -369,6 +346,7 @@ async fn admin_ctx(
             user_id: current.user.id,
             email: email.clone(),
             scope: current.grants.scope(Permission::ManageUsers),
+            client_addr: client_addr(req),
         },
         chrome: Chrome {
             user: Some(email),
@@ -412,7 +390,8 @@ async fn refused(
     {
         state
             .audit(
-                AuditEvent::new(&admin.email, "authorisation.denied")
+                AuditEntry::new("authorisation.denied")
+                    .by(&admin.email)
                     .from(client_addr(req))
                     .with("path", req.path())
                     .with("reason", &e),
@@ -465,13 +444,6 @@ fn link_page(req: &HttpRequest, chrome: Chrome, title: &str, issued: &IssuedLink
     )
 }
 
-fn at_opt(e: AuditEvent, at: Option<&JurisdictionPath>) -> AuditEvent {
-    match at {
-        Some(p) => e.at(p.as_str()),
-        None => e,
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Users
 
@@ -497,8 +469,8 @@ async fn users_view(
 ) -> HttpResponse {
     let admin = ctx.admin.clone();
     let found = block!(state, move |p| Ok::<_, StoreError>((
-        list_users(p, &admin)?,
-        grantable_jurisdictions(p, &admin)?
+        list_users(p.queries, &admin)?,
+        grantable_jurisdictions(p.directory, &admin)?
     )));
     let (users, paths) = match found {
         Ok(v) => v,
@@ -575,27 +547,14 @@ async fn create_user_action(
         p, &admin, &email, role, &at, &token
     ));
     match result {
-        Ok(issued) => {
-            state
-                .audit(
-                    at_opt(
-                        AuditEvent::new(&ctx.admin.email, "user.created"),
-                        issued.jurisdiction.as_ref(),
-                    )
-                    .from(client_addr(&req))
-                    .with("user", &issued.user.email)
-                    .with("role", role)
-                    .with("link_expires", when(issued.expires_at)),
-                )
-                .await;
-            link_page(&req, ctx.chrome, "User created", &issued)
-        }
+        Ok(issued) => link_page(&req, ctx.chrome, "User created", &issued),
         Err(e @ (AdminError::EmailTaken(_) | AdminError::OutsideScope(_))) => {
             let msg = e.to_string();
             if matches!(e, AdminError::OutsideScope(_)) {
                 state
                     .audit(
-                        AuditEvent::new(&ctx.admin.email, "authorisation.denied")
+                        AuditEntry::new("authorisation.denied")
+                            .by(&ctx.admin.email)
                             .from(client_addr(&req))
                             .with("path", req.path())
                             .with("reason", &msg),
@@ -621,7 +580,7 @@ async fn user_page(
     let admin = ctx.admin.clone();
     let found = block!(state, move |p| {
         let detail = user_detail(p, &admin, id)?;
-        let paths = grantable_jurisdictions(p, &admin)?;
+        let paths = grantable_jurisdictions(p.directory, &admin)?;
         Ok::<_, AdminError>((detail, paths))
     });
     let (detail, paths) = match found {
@@ -719,22 +678,7 @@ async fn change_grant(
         remove_grant(p, &admin, id, role, &target)
     });
     match result {
-        Ok(change) => {
-            state
-                .audit(
-                    AuditEvent::new(
-                        &ctx.admin.email,
-                        if add { "grant.added" } else { "grant.removed" },
-                    )
-                    .at(at.as_str())
-                    .from(client_addr(&req))
-                    .with("user", &change.user.email)
-                    .with("role", role)
-                    .with("sessions_ended", change.sessions_ended),
-                )
-                .await;
-            see_other(&format!("/admin/users/{id}"))
-        }
+        Ok(_) => see_other(&format!("/admin/users/{id}")),
         Err(e) => refused(&req, &state, &ctx.admin, e).await,
     }
 }
@@ -771,10 +715,7 @@ async fn change_disabled(
         return refused(&req, &state, &ctx.admin, AdminError::UnknownUser).await;
     };
     let admin = ctx.admin.clone();
-    let addr = client_addr(&req);
-    match block!(state, move |p| set_user_disabled(
-        p, &admin, id, disabled, addr
-    )) {
+    match block!(state, move |p| set_user_disabled(p, &admin, id, disabled)) {
         Ok(_) => see_other(&format!("/admin/users/{id}")),
         Err(e) => refused(&req, &state, &ctx.admin, e).await,
     }
@@ -796,21 +737,7 @@ async fn reset_action(
     };
     let admin = ctx.admin.clone();
     match block!(state, move |p| reset_password(p, &admin, id, &token)) {
-        Ok(issued) => {
-            state
-                .audit(
-                    at_opt(
-                        AuditEvent::new(&ctx.admin.email, "password.reset_issued"),
-                        issued.jurisdiction.as_ref(),
-                    )
-                    .from(client_addr(&req))
-                    .with("user", &issued.user.email)
-                    .with("sessions_ended", issued.sessions_ended)
-                    .with("link_expires", when(issued.expires_at)),
-                )
-                .await;
-            link_page(&req, ctx.chrome, "Password reset", &issued)
-        }
+        Ok(issued) => link_page(&req, ctx.chrome, "Password reset", &issued),
         Err(e) => refused(&req, &state, &ctx.admin, e).await,
     }
 }
@@ -829,23 +756,9 @@ async fn revoke_action(
 ) -> HttpResponse {
     let ctx = ctx!(req, state, session);
     let key = form.into_inner().key;
-    let short: String = key.chars().take(8).collect();
     let admin = ctx.admin.clone();
     match block!(state, move |p| revoke_session(p, &admin, &key)) {
-        Ok((user, at)) => {
-            state
-                .audit(
-                    at_opt(
-                        AuditEvent::new(&ctx.admin.email, "session.revoked"),
-                        at.as_ref(),
-                    )
-                    .from(client_addr(&req))
-                    .with("user", &user.email)
-                    .with("session", format!("{short}…")),
-                )
-                .await;
-            see_other(&format!("/admin/users/{}", user.id))
-        }
+        Ok((user, _)) => see_other(&format!("/admin/users/{}", user.id)),
         Err(e) => refused(&req, &state, &ctx.admin, e).await,
     }
 }
@@ -923,7 +836,9 @@ async fn audit_page(
                 jurisdiction: nonempty(&jurisdiction),
             };
             let admin = ctx.admin.clone();
-            match block!(state, move |p| audit_entries(p, &admin, &filter, page_no)) {
+            match block!(state, move |p| audit_entries(
+                p.queries, &admin, &filter, page_no
+            )) {
                 Ok(found) => (found.entries, found.more, None, StatusCode::OK),
                 Err(e) => return internal(&e),
             }
@@ -1037,25 +952,15 @@ async fn set_password_action(
     };
     let form = form.into_inner();
     let t = token.clone();
+    let addr = client_addr(&req);
     match block!(state, move |p| set_password(
         p,
         &t,
         &form.password,
-        &form.confirm
+        &form.confirm,
+        addr
     )) {
-        Ok(done) => {
-            state
-                .audit(
-                    at_opt(
-                        AuditEvent::new(done.user.email.as_str(), "password.set"),
-                        done.jurisdiction.as_ref(),
-                    )
-                    .from(client_addr(&req))
-                    .with("sessions_ended", done.sessions_ended),
-                )
-                .await;
-            see_other("/login")
-        }
+        Ok(_) => see_other("/login"),
         Err(SetPasswordError::InvalidLink) => invalid_link_page(),
         Err(
             e @ (SetPasswordError::Mismatch

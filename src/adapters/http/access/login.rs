@@ -11,7 +11,8 @@ use crate::adapters::http::shared::views::{Chrome, LoginPage};
 use crate::adapters::security::csrf;
 use crate::adapters::security::guard::CurrentUser;
 use crate::adapters::security::session_store::{AUTH_AT_KEY, SEEN_AT_KEY, USER_ID_KEY};
-use crate::application::access::{AuditEvent, authenticate};
+use crate::application::access::authenticate;
+use crate::application::shared::AuditEntry;
 
 /// Routes of this module.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -80,7 +81,8 @@ async fn login(
     if let Err(wait) = state.throttle.check(&form.email, peer) {
         state
             .audit(
-                AuditEvent::new(&form.email, "login.throttled")
+                AuditEntry::new("login.throttled")
+                    .by(&form.email)
                     .from(addr)
                     .with("retry_after_s", wait),
             )
@@ -104,10 +106,11 @@ async fn login(
             Err(e) => internal(&e),
         };
     }
-    let (users, hasher) = (state.users.clone(), state.hasher.clone());
+    let (accounts, hasher) = (state.accounts.clone(), state.hasher.clone());
     let (email, password) = (form.email.clone(), form.password);
     let result =
-        web::block(move || authenticate(users.as_ref(), hasher.as_ref(), &email, &password)).await;
+        web::block(move || authenticate(accounts.as_ref(), hasher.as_ref(), &email, &password))
+            .await;
     match result {
         Ok(Ok(Some(user))) => {
             let now = state.clock.now().timestamp();
@@ -121,7 +124,11 @@ async fn login(
             }
             csrf::rotate(&session);
             state
-                .audit(AuditEvent::new(user.email.as_str(), "login.succeeded").from(addr))
+                .audit(
+                    AuditEntry::new("login.succeeded")
+                        .by(user.email.as_str())
+                        .from(addr),
+                )
                 .await;
             tracing::info!(user_id = %user.id, "login succeeded");
             HttpResponse::SeeOther()
@@ -131,7 +138,7 @@ async fn login(
         Ok(Ok(None)) => {
             tracing::warn!("login failed");
             state
-                .audit(AuditEvent::new(&form.email, "login.failed").from(addr))
+                .audit(AuditEntry::new("login.failed").by(&form.email).from(addr))
                 .await;
             let page = login_page(
                 &state,
@@ -160,7 +167,7 @@ async fn logout(req: HttpRequest, state: web::Data<AppState>, session: Session) 
     session.purge();
     if let Some(email) = who {
         state
-            .audit(AuditEvent::new(&email, "logout").from(client_addr(&req)))
+            .audit(AuditEntry::new("logout").by(&email).from(client_addr(&req)))
             .await;
     }
     HttpResponse::SeeOther()

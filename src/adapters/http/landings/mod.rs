@@ -16,12 +16,12 @@ use crate::adapters::http::shared::svg;
 use crate::adapters::http::shared::views::*;
 use crate::adapters::security::csrf;
 use crate::adapters::security::guard::CurrentUser;
-use crate::application::access::AuditEvent;
 use crate::application::landings::dashboard::dashboard;
 use crate::application::landings::ports::{
     ImportRecord, LandingDetail, LandingFilter, LandingListItem,
 };
 use crate::application::landings::review_landing::{ReviewLandingError, review_landing};
+use crate::application::shared::{AuditEntry, Caller};
 use crate::domain::access::Permission;
 use crate::domain::landings::{
     BoatType, Corrections, Decision, Gear, Habitat, MonthlySummaryRow, Review, SummaryScope,
@@ -62,7 +62,8 @@ pub(crate) async fn context(
     if !current.grants.any(permission) {
         state
             .audit(
-                AuditEvent::new(current.user.email.as_str(), "authorisation.denied")
+                AuditEntry::new("authorisation.denied")
+                    .by(current.user.email.as_str())
                     .from(client_addr(req))
                     .with("path", req.path())
                     .with("needs", format!("{permission:?}")),
@@ -100,7 +101,8 @@ async fn out_of_scope(
     if let Ok(Ok(true)) = exists {
         state
             .audit(
-                AuditEvent::new(current.user.email.as_str(), "authorisation.denied")
+                AuditEntry::new("authorisation.denied")
+                    .by(current.user.email.as_str())
                     .from(client_addr(req))
                     .with("path", req.path())
                     .with(what, id),
@@ -738,38 +740,19 @@ async fn review_post(
             };
         }
     };
-    let (queries, uow, projector) = (
-        state.landings.clone(),
-        state.reviews.clone(),
-        state.projector.clone(),
-    );
+    let (queries, uow) = (state.landings.clone(), state.uow.clone());
+    let caller = Caller::user(current.user.id, current.user.email.as_str(), scope.clone())
+        .from_addr(client_addr(&req));
     let (s2, r2) = (scope.clone(), review.clone());
     let today = now.date_naive();
     let outcome = web::block(move || {
-        review_landing(
-            queries.as_ref(),
-            uow.as_ref(),
-            projector.as_ref(),
-            &s2,
-            id,
-            &r2,
-            today,
-        )
+        review_landing(uow.as_ref(), queries.as_ref(), &caller, &s2, id, &r2, today)
     })
     .await;
     match outcome {
-        Ok(Ok(o)) => {
-            state
-                .audit(
-                    AuditEvent::new(current.user.email.as_str(), "review")
-                        .from(client_addr(&req))
-                        .at(&o.site_path)
-                        .with("landing", o.source_id)
-                        .with("decision", review.decision.key())
-                        .with("reason", &review.reason)
-                        .with("counts_in_summaries", o.counts_in_summaries),
-                )
-                .await;
+        Ok(Ok(_)) => {
+            // The summaries show the review's effect on the reviewer's next page.
+            state.deliver_events().await;
             HttpResponse::SeeOther()
                 .insert_header((actix_web::http::header::LOCATION, format!("/landings/{id}")))
                 .finish()
@@ -946,7 +929,8 @@ async fn summary_csv(
     let scope_text: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
     let recorded = state
         .audit(
-            AuditEvent::new(current.user.email.as_str(), "export")
+            AuditEntry::new("export")
+                .by(current.user.email.as_str())
                 .from(client_addr(&req))
                 .at(&scope_text.join(", "))
                 .with("what", "landings/summary.csv")

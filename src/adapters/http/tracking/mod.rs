@@ -15,8 +15,9 @@ use crate::adapters::http::shared::errors::{internal, not_found_page};
 use crate::adapters::http::shared::svg;
 use crate::adapters::http::shared::views::{Choice, Chrome, int, num};
 use crate::adapters::security::guard::CurrentUser;
-use crate::application::access::AuditEvent;
-use crate::application::tracking::ports::{GridFilter, TripDetail};
+use crate::application::shared::AuditEntry;
+use crate::application::spatial_catch::ports::GridFilter;
+use crate::application::tracking::ports::TripDetail;
 use crate::domain::access::Permission;
 use crate::domain::landings::Gear;
 use crate::domain::shared::AccessScope;
@@ -156,13 +157,17 @@ async fn tracking_page(
         Ok(f) => f,
         Err(e) => return bad_request(&e),
     };
-    let (tracking, landings) = (state.tracking.clone(), state.landings.clone());
+    let (tracking, spatial, landings) = (
+        state.tracking.clone(),
+        state.spatial.clone(),
+        state.landings.clone(),
+    );
     let (s2, f2) = (scope.clone(), filter.clone());
     let (cells, rates, run, shapes, activity) =
         block!(Ok::<_, crate::application::shared::StoreError>((
-            tracking.grid(&s2, &f2)?,
-            tracking.match_rates(&s2)?,
-            tracking.latest_run()?,
+            spatial.grid(&s2, &f2)?,
+            spatial.match_rates(&s2)?,
+            spatial.latest_run()?,
             landings.municipalities(&s2)?,
             tracking.vessel_activity(&s2)?,
         )));
@@ -316,7 +321,8 @@ async fn audit_export(
     let scope_text: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
     state
         .audit(
-            AuditEvent::new(current.user.email.as_str(), "export")
+            AuditEntry::new("export")
+                .by(current.user.email.as_str())
                 .from(client_addr(req))
                 .at(&scope_text.join(", "))
                 .with("what", what)
@@ -378,9 +384,9 @@ async fn matches_csv(
             Ok(v) => v,
             Err(r) => return r,
         };
-    let tracking = state.tracking.clone();
+    let spatial = state.spatial.clone();
     let s2 = scope.clone();
-    let matches = block!(tracking.matches(&s2));
+    let matches = block!(spatial.matches(&s2));
     let mut rows = vec![vec!["trip_id".to_string(), "PDS_trip".to_string()]];
     rows.extend(
         matches
@@ -413,9 +419,9 @@ async fn grid_csv(
         Ok(f) => f,
         Err(e) => return bad_request(&e),
     };
-    let tracking = state.tracking.clone();
+    let spatial = state.spatial.clone();
     let s2 = scope.clone();
-    let cells = block!(tracking.grid_rows(&s2, &filter));
+    let cells = block!(spatial.grid_rows(&s2, &filter));
     let mut rows = vec![
         [
             "month",
@@ -522,7 +528,8 @@ async fn tracking_out_of_scope(
     if let Ok(Ok(true)) = web::block(move || tracking.exists_anywhere(kind, &id2)).await {
         state
             .audit(
-                AuditEvent::new(current.user.email.as_str(), "authorisation.denied")
+                AuditEntry::new("authorisation.denied")
+                    .by(current.user.email.as_str())
                     .from(client_addr(req))
                     .with("path", req.path())
                     .with(kind, id),

@@ -15,8 +15,10 @@ use serde::Deserialize;
 
 use crate::adapters::importers::shared::csv_fields::Fnv;
 use crate::adapters::importers::shared::csv_fields::{FieldError, Header, raw_line};
+use crate::application::geography::register_jurisdictions::NamedJurisdictions;
 use crate::application::landings::import_landings::ImportBatch;
-use crate::application::landings::ports::{RejectedRow, SourceLanding};
+use crate::application::landings::ports::SourceLanding;
+use crate::application::shared::RejectedRow;
 use crate::application::shared::SourceFileError;
 use crate::domain::geography::{Boundary, Jurisdiction, JurisdictionKind};
 use crate::domain::landings::{
@@ -71,13 +73,24 @@ const CATCH_COLUMNS: [&str; 8] = [
     "note",
 ];
 
+/// What a PeskAAS directory holds: the jurisdictions it names (geography registers them)
+/// and the landings with their species (the landings context imports them).
+#[derive(Debug, Clone)]
+pub struct PeskaasDir {
+    /// The country, municipalities (with boundaries) and landing sites.
+    pub jurisdictions: NamedJurisdictions,
+    /// Species, landings and catch lines, and every row refused (of any file).
+    pub landings: ImportBatch,
+}
+
 /// Reads a PeskAAS directory into an import batch whose landings are stored under
 /// `source` ([`SOURCE`] for real PeskAAS data, `synthetic` for the demo's generated set).
 ///
 /// # Errors
 /// [`SourceFileError`] for a file-level fault; row-level faults are in the batch's
 /// `rejected` rows instead.
-pub fn read_dir(dir: &Path, source: &str) -> Result<ImportBatch, SourceFileError> {
+pub fn read_dir(dir: &Path, source: &str) -> Result<PeskaasDir, SourceFileError> {
+    let mut named = NamedJurisdictions::default();
     let mut batch = ImportBatch {
         source: source.to_string(),
         location: dir.display().to_string(),
@@ -86,10 +99,11 @@ pub fn read_dir(dir: &Path, source: &str) -> Result<ImportBatch, SourceFileError
     let country =
         JurisdictionPath::root(COUNTRY).map_err(|e| malformed(dir, MUNICIPALITIES, 0, &e))?;
     batch.jurisdiction = country.to_string();
+    named.country = country.to_string();
     let node = |path: JurisdictionPath, kind, code: Option<String>, boundary| {
         Jurisdiction::new(path, kind, code, boundary)
     };
-    batch.jurisdictions.push((
+    named.nodes.push((
         String::new(),
         node(country.clone(), JurisdictionKind::Country, None, None)
             .map_err(|e| malformed(dir, MUNICIPALITIES, 0, &e))?,
@@ -97,8 +111,8 @@ pub fn read_dir(dir: &Path, source: &str) -> Result<ImportBatch, SourceFileError
 
     // Municipalities and their boundaries.
     let shapes = read_municipalities(dir)?;
-    batch
-        .jurisdiction_rows
+    named
+        .rows_read
         .push((MUNICIPALITIES.into(), shapes.len() as u64));
     let mut municipalities: HashMap<String, JurisdictionPath> = HashMap::new();
     for (i, (name, boundary)) in shapes.into_iter().enumerate() {
@@ -113,14 +127,14 @@ pub fn read_dir(dir: &Path, source: &str) -> Result<ImportBatch, SourceFileError
         )
         .map_err(|e| malformed(dir, MUNICIPALITIES, i as u64 + 1, &e))?;
         municipalities.insert(name, path);
-        batch.jurisdictions.push((MUNICIPALITIES.into(), j));
+        named.nodes.push((MUNICIPALITIES.into(), j));
     }
 
     // Stations: landing sites, under their municipality when it is known.
     let mut sites: HashMap<String, LandingSiteRef> = HashMap::new();
     let (header, records) = read_csv(dir, STATIONS, &STATION_COLUMNS)?;
-    batch
-        .jurisdiction_rows
+    named
+        .rows_read
         .push((STATIONS.into(), records.len() as u64));
     for (line, rec) in &records {
         let Some(code) = header.text(rec, 0) else {
@@ -144,7 +158,7 @@ pub fn read_dir(dir: &Path, source: &str) -> Result<ImportBatch, SourceFileError
                         .map_err(|e| malformed(dir, STATIONS, *line, &e))?;
                     let j = node(p.clone(), JurisdictionKind::Municipality, None, None)
                         .map_err(|e| malformed(dir, STATIONS, *line, &e))?;
-                    batch.jurisdictions.push((STATIONS.into(), j));
+                    named.nodes.push((STATIONS.into(), j));
                     municipalities.insert(m.clone(), p.clone());
                     p
                 }
@@ -181,7 +195,7 @@ pub fn read_dir(dir: &Path, source: &str) -> Result<ImportBatch, SourceFileError
             None,
         )
         .map_err(|e| malformed(dir, STATIONS, *line, &e))?;
-        batch.jurisdictions.push((STATIONS.into(), j));
+        named.nodes.push((STATIONS.into(), j));
         sites.insert(
             code.clone(),
             LandingSiteRef {
@@ -349,7 +363,14 @@ pub fn read_dir(dir: &Path, source: &str) -> Result<ImportBatch, SourceFileError
     batch
         .rejected
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-    Ok(batch)
+    for file in [MUNICIPALITIES, STATIONS] {
+        let n = batch.rejected.iter().filter(|r| r.file == file).count() as u64;
+        named.rejected.push((file.to_string(), n));
+    }
+    Ok(PeskaasDir {
+        jurisdictions: named,
+        landings: batch,
+    })
 }
 
 /// Catch lines by trip id: file line, record, and the line when it could be read.

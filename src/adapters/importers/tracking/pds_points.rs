@@ -33,9 +33,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use crate::adapters::importers::shared::csv_fields::Header;
-use crate::application::shared::SourceFileError;
+use crate::application::shared::{RejectedRow, SourceFileError};
 use crate::application::tracking::position_ports::{
-    PointField, PositionSource, RejectedRow, SourcePoint, SourceRow,
+    PointField, PositionSource, SourcePoint, SourceRow,
 };
 
 /// The longest row accepted, bytes: a PDS points row is about 100 bytes.

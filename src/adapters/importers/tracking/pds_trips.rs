@@ -14,9 +14,10 @@ use chrono::{DateTime, FixedOffset, Utc};
 use crate::adapters::importers::shared::csv_fields::{
     FieldError, Fnv, Header, for_each_record, raw_line,
 };
+use crate::application::shared::RejectedRow;
 use crate::application::shared::SourceFileError;
 use crate::application::tracking::import_trips::TripBatch;
-use crate::application::tracking::ports::{RejectedTripRow, SourceTrip};
+use crate::application::tracking::ports::SourceTrip;
 use crate::domain::tracking::{
     Imei, NewTrackedTrip, SourceTripId, TrackSource, TrackedTrip, TripTimes, VesselId,
 };
@@ -87,7 +88,7 @@ pub fn read(path: &Path) -> Result<TripBatch, SourceFileError> {
     batch.read = for_each_record(path, &COLUMNS, |h, rec, line| {
         match trip_of(h, rec, line, offset) {
             Ok(t) => batch.trips.push(t),
-            Err(e) => batch.rejected.push(RejectedTripRow {
+            Err(e) => batch.rejected.push(RejectedRow {
                 file: file.clone(),
                 line,
                 column: Some(e.column),

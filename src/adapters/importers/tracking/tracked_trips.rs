@@ -10,9 +10,10 @@ use std::path::Path;
 use crate::adapters::importers::shared::csv_fields::{
     FieldError, Fnv, Header, for_each_record, raw_line,
 };
+use crate::application::shared::RejectedRow;
 use crate::application::shared::SourceFileError;
 use crate::application::tracking::import_trips::TripBatch;
-use crate::application::tracking::ports::{RejectedTripRow, SourceTrip};
+use crate::application::tracking::ports::SourceTrip;
 use crate::domain::shared::LatLon;
 use crate::domain::tracking::{
     Imei, NewTrackedTrip, Position, SourceTripId, TrackSource, TrackedTrip, TripTimes, VesselId,
@@ -37,8 +38,8 @@ const COLUMNS: [&str; 11] = [
     "donor_distance",
 ];
 
-fn reject(line: u64, rec: &csv::StringRecord, e: FieldError) -> RejectedTripRow {
-    RejectedTripRow {
+fn reject(line: u64, rec: &csv::StringRecord, e: FieldError) -> RejectedRow {
+    RejectedRow {
         file: FILE.into(),
         line,
         column: Some(e.column),

@@ -1,37 +1,25 @@
-//! Users, grants and sessions in the `access` schema; the jurisdiction directory over
-//! geography's published view; the audit log; the admin pages' reads and changes, and
-//! one-time set-password links.
+//! Users, grants, sessions and set-password links in the `access` schema (the store of the
+//! unit of work, and reads over a pool); the jurisdiction directory over geography's
+//! published view; the audit log; the admin pages' reads.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveTime, Utc};
+use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::adapters::persistence::access::schema::{
     audit_log as a, grants as g, password_tokens as t, sessions as sess, users as u,
 };
-use crate::adapters::persistence::shared::{PgPool, store_err};
-use crate::application::access::admin::{
-    AdminQueries, AuditEntry, AuditFilter, NewLink, SessionInfo, StoredLink, UserAdministration,
-    UserSummary,
+use crate::adapters::persistence::shared::{DieselTx, PgPool, store_err};
+use crate::application::access::ports::{
+    AccessTx, Accounts, AdminQueries, AuditFilter, AuditRecord, JurisdictionDirectory, NewLink,
+    SessionInfo, StoredLink, UserStore, UserSummary,
 };
-use crate::application::access::{AuditEvent, AuditLog, JurisdictionDirectory, UserRepository};
-use crate::application::shared::StoreError;
+use crate::application::shared::{AuditEntry, Caller, StoreError};
 use crate::domain::access::{Email, Grant, Grants, Role, User};
 use crate::domain::shared::{AccessScope, JurisdictionPath};
-
-/// The user repository over a pool.
-pub struct DieselUserRepository {
-    pool: PgPool,
-}
-
-impl DieselUserRepository {
-    /// A repository on `pool`.
-    pub fn new(pool: PgPool) -> Self {
-        DieselUserRepository { pool }
-    }
-}
 
 type Row = (Uuid, String, String, bool, bool);
 
@@ -45,7 +33,19 @@ fn to_user(r: Row) -> Option<User> {
     })
 }
 
-impl UserRepository for DieselUserRepository {
+/// Reads of accounts over a pool (logging in, the login guard).
+pub struct DieselAccounts {
+    pool: PgPool,
+}
+
+impl DieselAccounts {
+    /// Reads on `pool`.
+    pub fn new(pool: PgPool) -> Self {
+        DieselAccounts { pool }
+    }
+}
+
+impl Accounts for DieselAccounts {
     fn by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
         let mut c = self.pool.get().map_err(store_err)?;
         let row: Option<Row> = u::table
@@ -68,28 +68,6 @@ impl UserRepository for DieselUserRepository {
         Ok(row.and_then(to_user))
     }
 
-    fn upsert(&self, user: &User) -> Result<(), StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
-        diesel::insert_into(u::table)
-            .values((
-                u::id.eq(user.id),
-                u::email.eq(user.email.as_str()),
-                u::password_hash.eq(&user.password_hash),
-                u::is_admin.eq(user.is_admin),
-                u::disabled.eq(user.disabled),
-            ))
-            .on_conflict(u::email)
-            .do_update()
-            .set((
-                u::password_hash.eq(&user.password_hash),
-                u::is_admin.eq(user.is_admin),
-                u::disabled.eq(user.disabled),
-            ))
-            .execute(&mut c)
-            .map_err(store_err)?;
-        Ok(())
-    }
-
     fn grants_of(&self, user_id: Uuid) -> Result<Grants, StoreError> {
         let mut c = self.pool.get().map_err(store_err)?;
         let rows: Vec<(String, String)> = g::table
@@ -110,9 +88,90 @@ impl UserRepository for DieselUserRepository {
                 .collect(),
         ))
     }
+}
 
-    fn add_grant(&self, grant: &Grant, by: &str) -> Result<(), StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
+impl UserStore for DieselTx {
+    fn by_email(&mut self, email: &Email) -> Result<Option<User>, StoreError> {
+        let c = self.conn();
+        let row: Option<Row> = u::table
+            .filter(u::email.eq(email.as_str()))
+            .select((u::id, u::email, u::password_hash, u::is_admin, u::disabled))
+            .first(c)
+            .optional()
+            .map_err(store_err)?;
+        Ok(row.and_then(to_user))
+    }
+
+    fn by_id(&mut self, id: Uuid) -> Result<Option<User>, StoreError> {
+        let c = self.conn();
+        let row: Option<Row> = u::table
+            .find(id)
+            .select((u::id, u::email, u::password_hash, u::is_admin, u::disabled))
+            .first(c)
+            .optional()
+            .map_err(store_err)?;
+        Ok(row.and_then(to_user))
+    }
+
+    fn grants_of(&mut self, user_id: Uuid) -> Result<Grants, StoreError> {
+        let c = self.conn();
+        let rows: Vec<(String, String)> = g::table
+            .filter(g::user_id.eq(user_id))
+            .select((g::role, g::jurisdiction_path))
+            .order((g::jurisdiction_path, g::role))
+            .load(c)
+            .map_err(store_err)?;
+        Ok(Grants(
+            rows.into_iter()
+                .filter_map(|(role, path)| {
+                    Some(Grant {
+                        user_id,
+                        role: Role::parse(&role).ok()?,
+                        jurisdiction: JurisdictionPath::parse(&path).ok()?,
+                    })
+                })
+                .collect(),
+        ))
+    }
+
+    fn upsert(&mut self, user: &User) -> Result<(), StoreError> {
+        let c = self.conn();
+        diesel::insert_into(u::table)
+            .values((
+                u::id.eq(user.id),
+                u::email.eq(user.email.as_str()),
+                u::password_hash.eq(&user.password_hash),
+                u::is_admin.eq(user.is_admin),
+                u::disabled.eq(user.disabled),
+            ))
+            .on_conflict(u::email)
+            .do_update()
+            .set((
+                u::password_hash.eq(&user.password_hash),
+                u::is_admin.eq(user.is_admin),
+                u::disabled.eq(user.disabled),
+            ))
+            .execute(c)
+            .map_err(store_err)?;
+        Ok(())
+    }
+
+    fn insert(&mut self, user: &User) -> Result<(), StoreError> {
+        diesel::insert_into(u::table)
+            .values((
+                u::id.eq(user.id),
+                u::email.eq(user.email.as_str()),
+                u::password_hash.eq(&user.password_hash),
+                u::is_admin.eq(user.is_admin),
+                u::disabled.eq(user.disabled),
+            ))
+            .execute(self.conn())
+            .map_err(|e| store_err(e).while_doing("adding a user"))?;
+        Ok(())
+    }
+
+    fn add_grant(&mut self, grant: &Grant, by: &str) -> Result<(), StoreError> {
+        let c = self.conn();
         diesel::insert_into(g::table)
             .values((
                 g::user_id.eq(grant.user_id),
@@ -121,26 +180,103 @@ impl UserRepository for DieselUserRepository {
                 g::granted_by.eq(by),
             ))
             .on_conflict_do_nothing()
-            .execute(&mut c)
+            .execute(c)
             .map_err(store_err)?;
-        Ok(())
+        sync_is_admin(c, grant.user_id).map_err(store_err)
     }
 
-    fn set_disabled(&self, user_id: Uuid, disabled: bool) -> Result<(), StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
+    fn remove_grant(&mut self, grant: &Grant) -> Result<bool, StoreError> {
+        let c = self.conn();
+        let removed = diesel::delete(
+            g::table
+                .filter(g::user_id.eq(grant.user_id))
+                .filter(g::role.eq(grant.role.key()))
+                .filter(g::jurisdiction_path.eq(grant.jurisdiction.as_str())),
+        )
+        .execute(c)
+        .map_err(store_err)?;
+        if removed == 0 {
+            return Ok(false);
+        }
+        sync_is_admin(c, grant.user_id).map_err(store_err)?;
+        Ok(true)
+    }
+
+    fn set_disabled(&mut self, user_id: Uuid, disabled: bool) -> Result<(), StoreError> {
+        let c = self.conn();
         diesel::update(u::table.find(user_id))
             .set(u::disabled.eq(disabled))
-            .execute(&mut c)
+            .execute(c)
             .map_err(store_err)?;
         Ok(())
     }
 
-    fn end_sessions(&self, user_id: Uuid) -> Result<u64, StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
+    fn end_sessions(&mut self, user_id: Uuid) -> Result<u64, StoreError> {
+        let c = self.conn();
         let n = diesel::delete(sess::table.filter(sess::user_id.eq(user_id)))
-            .execute(&mut c)
+            .execute(c)
             .map_err(store_err)?;
         Ok(n as u64)
+    }
+
+    fn set_password_hash(&mut self, user_id: Uuid, hash: &str) -> Result<(), StoreError> {
+        diesel::update(u::table.find(user_id))
+            .set(u::password_hash.eq(hash))
+            .execute(self.conn())
+            .map_err(store_err)?;
+        Ok(())
+    }
+
+    fn end_session(&mut self, key: &str) -> Result<bool, StoreError> {
+        let n = diesel::delete(sess::table.filter(sess::session_key.eq(key)))
+            .execute(self.conn())
+            .map_err(store_err)?;
+        Ok(n > 0)
+    }
+
+    fn store_link(&mut self, link: &NewLink) -> Result<(), StoreError> {
+        insert_link(self.conn(), link).map_err(store_err)
+    }
+
+    fn drop_unused_links(&mut self, user_id: Uuid) -> Result<(), StoreError> {
+        drop_unused_links(self.conn(), user_id).map_err(store_err)
+    }
+
+    fn link(&mut self, lookup: &str) -> Result<Option<StoredLink>, StoreError> {
+        let row: Option<LinkRow> = t::table
+            .find(lookup)
+            .select((t::user_id, t::secret_hash, t::expires_at, t::used_at))
+            .first(self.conn())
+            .optional()
+            .map_err(store_err)?;
+        Ok(
+            row.map(|(user_id, secret_hash, expires_at, used_at)| StoredLink {
+                user_id,
+                secret_hash,
+                expires_at,
+                used_at,
+            }),
+        )
+    }
+
+    fn use_link(&mut self, lookup: &str, now: DateTime<Utc>) -> Result<Option<Uuid>, StoreError> {
+        diesel::update(
+            t::table
+                .filter(t::lookup.eq(lookup))
+                .filter(t::used_at.is_null())
+                .filter(t::expires_at.gt(now)),
+        )
+        .set(t::used_at.eq(now))
+        .returning(t::user_id)
+        .get_result(self.conn())
+        .optional()
+        .map_err(store_err)
+    }
+}
+
+impl AccessTx for DieselTx {
+    fn users(&mut self) -> &mut dyn UserStore {
+        self
     }
 }
 
@@ -199,21 +335,19 @@ impl JurisdictionDirectory for DieselJurisdictionDirectory {
     }
 }
 
-/// The audit log in `access.audit_log` (append-only: the table refuses UPDATE and DELETE).
-pub struct DieselAuditLog {
-    pool: PgPool,
-}
-
-impl DieselAuditLog {
-    /// An audit log on `pool`.
-    pub fn new(pool: PgPool) -> Self {
-        DieselAuditLog { pool }
-    }
-}
-
-impl AuditLog for DieselAuditLog {
-    fn record(&self, e: &AuditEvent) -> Result<(), StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
+/// Appends `entries` to the audit log (`access.audit_log`, append-only: the table refuses
+/// UPDATE and DELETE) on the unit of work's connection, each stamped with the database's
+/// UTC time, and with the caller's name and address where the entry names none. The unit
+/// of work calls this at commit ([`crate::adapters::persistence::shared::AuditWriter`]).
+///
+/// # Errors
+/// [`StoreError`] when the database fails.
+pub fn append_audit(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    entries: &[AuditEntry],
+) -> Result<(), StoreError> {
+    for e in entries {
         let details: serde_json::Map<String, serde_json::Value> = e
             .details
             .iter()
@@ -221,28 +355,27 @@ impl AuditLog for DieselAuditLog {
             .collect();
         diesel::insert_into(a::table)
             .values((
-                a::actor.eq(&e.actor),
+                a::actor.eq(e.actor.as_deref().unwrap_or(caller.actor())),
                 a::action.eq(&e.action),
                 a::jurisdiction.eq(&e.jurisdiction),
-                a::client_addr.eq(&e.client_addr),
+                a::client_addr.eq(e.client_addr.as_deref().or(caller.client_addr())),
                 a::details.eq(serde_json::Value::Object(details)),
             ))
-            .execute(&mut c)
+            .execute(conn)
             .map_err(store_err)?;
-        Ok(())
     }
+    Ok(())
 }
 
-/// The admin pages' reads ([`AdminQueries`]) and changes ([`UserAdministration`]) over the
-/// `access` schema; every change runs in one transaction.
-pub struct DieselAdministration {
+/// The admin pages' reads over the `access` schema.
+pub struct DieselAdminQueries {
     pool: PgPool,
 }
 
-impl DieselAdministration {
-    /// Administration on `pool`.
+impl DieselAdminQueries {
+    /// Reads on `pool`.
     pub fn new(pool: PgPool) -> Self {
-        DieselAdministration { pool }
+        DieselAdminQueries { pool }
     }
 }
 
@@ -257,11 +390,6 @@ fn sync_is_admin(c: &mut PgConnection, user_id: Uuid) -> DieselResult<()> {
     .bind::<diesel::sql_types::Uuid, _>(user_id)
     .execute(c)?;
     Ok(())
-}
-
-fn end_sessions_of(c: &mut PgConnection, user_id: Uuid) -> DieselResult<u64> {
-    let n = diesel::delete(sess::table.filter(sess::user_id.eq(user_id))).execute(c)?;
-    Ok(n as u64)
 }
 
 fn insert_link(c: &mut PgConnection, link: &NewLink) -> DieselResult<()> {
@@ -353,7 +481,7 @@ const AUDIT_QUERY: &str = "SELECT at, actor, action, jurisdiction, client_addr, 
        AND ($6::text IS NULL OR jurisdiction = $6 OR starts_with(jurisdiction, $6 || '/')) \
      ORDER BY at DESC, id DESC LIMIT $7 OFFSET $8";
 
-impl AdminQueries for DieselAdministration {
+impl AdminQueries for DieselAdminQueries {
     fn users(&self) -> Result<Vec<UserSummary>, StoreError> {
         let mut c = self.pool.get().map_err(store_err)?;
         let users: Vec<(Uuid, String, bool)> = u::table
@@ -437,7 +565,7 @@ impl AdminQueries for DieselAdministration {
         filter: &AuditFilter,
         offset: u64,
         limit: u64,
-    ) -> Result<Vec<AuditEntry>, StoreError> {
+    ) -> Result<Vec<AuditRecord>, StoreError> {
         use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamptz};
         let mut c = self.pool.get().map_err(store_err)?;
         let paths: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
@@ -457,7 +585,7 @@ impl AdminQueries for DieselAdministration {
             .map_err(store_err)?;
         Ok(rows
             .into_iter()
-            .map(|r| AuditEntry {
+            .map(|r| AuditRecord {
                 at: r.at,
                 actor: r.actor,
                 action: r.action,
@@ -466,158 +594,5 @@ impl AdminQueries for DieselAdministration {
                 details: detail_pairs(r.details),
             })
             .collect())
-    }
-}
-
-impl UserAdministration for DieselAdministration {
-    fn create_user(
-        &self,
-        user: &User,
-        grant: &Grant,
-        by: &str,
-        link: &NewLink,
-    ) -> Result<bool, StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
-        c.transaction::<_, diesel::result::Error, _>(|c| {
-            let inserted = diesel::insert_into(u::table)
-                .values((
-                    u::id.eq(user.id),
-                    u::email.eq(user.email.as_str()),
-                    u::password_hash.eq(&user.password_hash),
-                    u::is_admin.eq(user.is_admin),
-                    u::disabled.eq(user.disabled),
-                ))
-                .on_conflict(u::email)
-                .do_nothing()
-                .execute(c)?;
-            if inserted == 0 {
-                return Ok(false);
-            }
-            diesel::insert_into(g::table)
-                .values((
-                    g::user_id.eq(grant.user_id),
-                    g::role.eq(grant.role.key()),
-                    g::jurisdiction_path.eq(grant.jurisdiction.as_str()),
-                    g::granted_by.eq(by),
-                ))
-                .execute(c)?;
-            sync_is_admin(c, user.id)?;
-            insert_link(c, link)?;
-            Ok(true)
-        })
-        .map_err(store_err)
-    }
-
-    fn add_grant(&self, grant: &Grant, by: &str) -> Result<u64, StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
-        c.transaction::<_, diesel::result::Error, _>(|c| {
-            diesel::insert_into(g::table)
-                .values((
-                    g::user_id.eq(grant.user_id),
-                    g::role.eq(grant.role.key()),
-                    g::jurisdiction_path.eq(grant.jurisdiction.as_str()),
-                    g::granted_by.eq(by),
-                ))
-                .on_conflict_do_nothing()
-                .execute(c)?;
-            sync_is_admin(c, grant.user_id)?;
-            end_sessions_of(c, grant.user_id)
-        })
-        .map_err(store_err)
-    }
-
-    fn remove_grant(&self, grant: &Grant) -> Result<Option<u64>, StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
-        c.transaction::<_, diesel::result::Error, _>(|c| {
-            let removed = diesel::delete(
-                g::table
-                    .filter(g::user_id.eq(grant.user_id))
-                    .filter(g::role.eq(grant.role.key()))
-                    .filter(g::jurisdiction_path.eq(grant.jurisdiction.as_str())),
-            )
-            .execute(c)?;
-            if removed == 0 {
-                return Ok(None);
-            }
-            sync_is_admin(c, grant.user_id)?;
-            end_sessions_of(c, grant.user_id).map(Some)
-        })
-        .map_err(store_err)
-    }
-
-    fn end_session(&self, key: &str) -> Result<bool, StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
-        let n = diesel::delete(sess::table.filter(sess::session_key.eq(key)))
-            .execute(&mut c)
-            .map_err(store_err)?;
-        Ok(n > 0)
-    }
-
-    fn reset_password(
-        &self,
-        user_id: Uuid,
-        unusable_hash: &str,
-        link: &NewLink,
-    ) -> Result<u64, StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
-        c.transaction::<_, diesel::result::Error, _>(|c| {
-            diesel::update(u::table.find(user_id))
-                .set(u::password_hash.eq(unusable_hash))
-                .execute(c)?;
-            drop_unused_links(c, user_id)?;
-            insert_link(c, link)?;
-            end_sessions_of(c, user_id)
-        })
-        .map_err(store_err)
-    }
-
-    fn link(&self, lookup: &str) -> Result<Option<StoredLink>, StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
-        let row: Option<LinkRow> = t::table
-            .find(lookup)
-            .select((t::user_id, t::secret_hash, t::expires_at, t::used_at))
-            .first(&mut c)
-            .optional()
-            .map_err(store_err)?;
-        Ok(
-            row.map(|(user_id, secret_hash, expires_at, used_at)| StoredLink {
-                user_id,
-                secret_hash,
-                expires_at,
-                used_at,
-            }),
-        )
-    }
-
-    fn redeem_link(
-        &self,
-        lookup: &str,
-        now: DateTime<Utc>,
-        password_hash: &str,
-    ) -> Result<Option<u64>, StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
-        c.transaction::<_, diesel::result::Error, _>(|c| {
-            // The conditional update is the single-use check: of two concurrent uses, one
-            // finds the row already used.
-            let user_id: Option<Uuid> = diesel::update(
-                t::table
-                    .filter(t::lookup.eq(lookup))
-                    .filter(t::used_at.is_null())
-                    .filter(t::expires_at.gt(now)),
-            )
-            .set(t::used_at.eq(now))
-            .returning(t::user_id)
-            .get_result(c)
-            .optional()?;
-            let Some(user_id) = user_id else {
-                return Ok(None);
-            };
-            diesel::update(u::table.find(user_id))
-                .set(u::password_hash.eq(password_hash))
-                .execute(c)?;
-            drop_unused_links(c, user_id)?;
-            end_sessions_of(c, user_id).map(Some)
-        })
-        .map_err(store_err)
     }
 }

@@ -12,12 +12,12 @@ use uuid::Uuid;
 
 use crate::adapters::persistence::landings::schema as l;
 use crate::adapters::persistence::landings::writes::summary_inputs_where;
-use crate::adapters::persistence::shared::{PgPool, PgPooled, ScopedRead, store_err};
+use crate::adapters::persistence::shared::{PgPool, PgPooled, ScopedRead, store_err, unreadable};
 use crate::application::landings::ports::{
     FlagCount, ImportRecord, LandingDetail, LandingFilter, LandingListItem, LandingQueries,
-    MonthFigures, MunicipalityShape, Page, RejectedRow, ReviewRecord, SpeciesCatch, TableCounts,
+    MonthFigures, MunicipalityShape, Page, ReviewRecord, SpeciesCatch,
 };
-use crate::application::shared::StoreError;
+use crate::application::shared::{RejectedRow, StoreError, TableCounts};
 use crate::domain::landings::{
     Assessment, BoatType, CatchLine, CatchUse, Cpue, FisherHours, Fishers, LandingId,
     LandingSiteRef, MonthlySummaryRow, QualityFlag, Severity, SummaryScope, SurveyedLanding,
@@ -492,7 +492,7 @@ impl LandingQueries for DieselLandingQueries {
                 (code, name)
             })
             .collect();
-        let path = JurisdictionPath::parse(&r.site_path).map_err(store_err)?;
+        let path = JurisdictionPath::parse(&r.site_path).map_err(unreadable)?;
         let landing = SurveyedLanding {
             id: LandingId(r.id),
             source_id: r.source_id,
@@ -933,4 +933,23 @@ impl LandingQueries for DieselLandingQueries {
             .map(|r| (r.code, r.path))
             .collect())
     }
+}
+
+/// True when the landings stored are the synthetic demo set (every page then says so).
+///
+/// # Errors
+/// [`StoreError`] when the database fails.
+pub fn holds_synthetic_data(pool: &PgPool) -> Result<bool, StoreError> {
+    #[derive(QueryableByName)]
+    struct E {
+        #[diesel(sql_type = Bool)]
+        e: bool,
+    }
+    let mut c = pool.get().map_err(store_err)?;
+    let r: E = diesel::sql_query(
+        "SELECT EXISTS (SELECT 1 FROM landings.surveyed_landings WHERE source = 'synthetic') AS e",
+    )
+    .get_result(&mut c)
+    .map_err(store_err)?;
+    Ok(r.e)
 }

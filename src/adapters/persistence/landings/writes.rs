@@ -1,4 +1,5 @@
-//! The import's unit of work over diesel: one PostgreSQL transaction, bulk writes with COPY.
+//! The writes of the landings use cases on the unit of work's transaction: imports (bulk
+//! writes with COPY), reviews, and the rebuild of the read models.
 
 use std::collections::HashMap;
 
@@ -8,103 +9,17 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 use uuid::Uuid;
 
-use crate::adapters::persistence::geography::schema as g;
 use crate::adapters::persistence::landings::schema as l;
-use crate::adapters::persistence::shared::{PgPool, in_transaction, set_scope, store_err};
+use crate::adapters::persistence::shared::{DieselTx, store_err};
 use crate::application::landings::ports::{
-    AssessedLanding, ImportRecord, ImportTransaction, ImportUnitOfWork, ProjectionTransaction,
-    ProjectionUnitOfWork, RejectedRow, ReviewTransaction, ReviewUnitOfWork,
+    AssessedLanding, ImportRecord, LandingImports, LandingReviews, LandingsTx, SummaryProjection,
 };
-use crate::application::shared::StoreError;
-use crate::domain::geography::Jurisdiction;
+use crate::application::shared::{RejectedRow, StoreError};
 use crate::domain::landings::{
     Assessment, BoatType, Decision, FisherHours, MonthlySummaryRow, Review, Species, SummaryInput,
     SurveyedLanding,
 };
-use crate::domain::shared::{AccessScope, Kilograms};
-
-/// The import's unit of work on a pool.
-pub struct DieselImportUnitOfWork {
-    pool: PgPool,
-}
-
-impl DieselImportUnitOfWork {
-    /// A unit of work taking its connection from `pool`.
-    pub fn new(pool: PgPool) -> Self {
-        DieselImportUnitOfWork { pool }
-    }
-}
-
-impl DieselImportUnitOfWork {
-    /// Runs `work` on one transaction; `relaxed` commits without waiting for the WAL flush;
-    /// `scope`, when given, is the transaction's row-level-security scope.
-    fn transaction(
-        &self,
-        relaxed: bool,
-        scope: Option<&AccessScope>,
-        work: &mut dyn FnMut(&mut DieselImportTx<'_>) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        in_transaction(&self.pool, relaxed, |conn| {
-            if let Some(scope) = scope {
-                set_scope(conn, scope)?;
-            }
-            work(&mut DieselImportTx { conn })
-        })
-    }
-}
-
-impl ImportUnitOfWork for DieselImportUnitOfWork {
-    fn run(
-        &self,
-        work: &mut dyn FnMut(&mut dyn ImportTransaction) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        // An import can be re-run (it is idempotent): losing its commit in a crash of the
-        // server costs a re-run, never consistency, so it need not wait for the WAL flush.
-        self.transaction(true, None, &mut |tx| work(tx))
-    }
-}
-
-impl ReviewUnitOfWork for DieselImportUnitOfWork {
-    fn run_review(
-        &self,
-        scope: &AccessScope,
-        work: &mut dyn FnMut(&mut dyn ReviewTransaction) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        // A review is a person's decision: its commit waits for durability.
-        self.transaction(false, Some(scope), &mut |tx| work(tx))
-    }
-}
-
-impl ProjectionUnitOfWork for DieselImportUnitOfWork {
-    fn run_projection(
-        &self,
-        work: &mut dyn FnMut(&mut dyn ProjectionTransaction) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        self.transaction(false, None, &mut |tx| {
-            // One projection at a time: the second waits here, then reads what both saw.
-            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('landings.read_models'))")
-                .execute(tx.conn)
-                .map_err(store_err)?;
-            work(tx)
-        })
-    }
-}
-
-struct DieselImportTx<'c> {
-    conn: &'c mut PgConnection,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = g::jurisdictions)]
-struct NewJurisdiction {
-    id: Uuid,
-    parent_id: Option<Uuid>,
-    path: String,
-    name: String,
-    kind: String,
-    source_code: Option<String>,
-    boundary: Option<serde_json::Value>,
-}
+use crate::domain::shared::Kilograms;
 
 #[derive(Insertable)]
 #[diesel(table_name = l::surveyed_landings, treat_none_as_default_value = false)]
@@ -220,7 +135,7 @@ fn check_aggregates_whole(conn: &mut PgConnection) -> Result<(), StoreError> {
     .get_result(conn)
     .map_err(store_err)?;
     if orphans.n > 0 {
-        return Err(StoreError(format!(
+        return Err(StoreError::permanent(format!(
             "{} catch lines, flags or landings would be left without their landing or import",
             orphans.n
         )));
@@ -231,74 +146,7 @@ fn check_aggregates_whole(conn: &mut PgConnection) -> Result<(), StoreError> {
 /// Rows per multi-row INSERT (PostgreSQL allows 65,535 bind parameters per statement).
 const INSERT_CHUNK: usize = 1000;
 
-fn boundary_json(j: &Jurisdiction) -> Option<serde_json::Value> {
-    j.boundary
-        .as_ref()
-        .and_then(|b| serde_json::to_value(&b.0).ok())
-}
-
-impl ImportTransaction for DieselImportTx<'_> {
-    fn upsert_jurisdictions(&mut self, nodes: &[Jurisdiction]) -> Result<(u64, u64), StoreError> {
-        type Stored = (
-            Uuid,
-            String,
-            String,
-            Option<String>,
-            Option<serde_json::Value>,
-        );
-        let stored: Vec<Stored> = g::jurisdictions::table
-            .select((
-                g::jurisdictions::id,
-                g::jurisdictions::path,
-                g::jurisdictions::kind,
-                g::jurisdictions::source_code,
-                g::jurisdictions::boundary,
-            ))
-            .load(self.conn)
-            .map_err(store_err)?;
-        let mut ids: HashMap<String, Uuid> = stored.iter().map(|s| (s.1.clone(), s.0)).collect();
-        let by_path: HashMap<&str, &Stored> = stored.iter().map(|s| (s.1.as_str(), s)).collect();
-        let (mut written, mut unchanged) = (0, 0);
-        for j in nodes {
-            let boundary = boundary_json(j);
-            let parent_id = j.path.parent().and_then(|p| ids.get(p.as_str()).copied());
-            match by_path.get(j.path.as_str()) {
-                Some(s) if s.2 == j.kind.key() && s.3 == j.source_code && s.4 == boundary => {
-                    unchanged += 1;
-                }
-                Some(s) => {
-                    diesel::update(g::jurisdictions::table.find(s.0))
-                        .set((
-                            g::jurisdictions::kind.eq(j.kind.key()),
-                            g::jurisdictions::source_code.eq(&j.source_code),
-                            g::jurisdictions::boundary.eq(&boundary),
-                            g::jurisdictions::parent_id.eq(parent_id),
-                        ))
-                        .execute(self.conn)
-                        .map_err(store_err)?;
-                    written += 1;
-                }
-                None => {
-                    diesel::insert_into(g::jurisdictions::table)
-                        .values(NewJurisdiction {
-                            id: j.id,
-                            parent_id,
-                            path: j.path.to_string(),
-                            name: j.name().to_string(),
-                            kind: j.kind.key().to_string(),
-                            source_code: j.source_code.clone(),
-                            boundary,
-                        })
-                        .execute(self.conn)
-                        .map_err(store_err)?;
-                    ids.insert(j.path.to_string(), j.id);
-                    written += 1;
-                }
-            }
-        }
-        Ok((written, unchanged))
-    }
-
+impl LandingImports for DieselTx {
     fn upsert_species(&mut self, species: &[Species]) -> Result<(u64, u64), StoreError> {
         let stored: HashMap<i32, (String, String)> = l::species::table
             .select((
@@ -306,7 +154,7 @@ impl ImportTransaction for DieselImportTx<'_> {
                 l::species::common_name,
                 l::species::tetum_name,
             ))
-            .load::<(i32, String, String)>(self.conn)
+            .load::<(i32, String, String)>(self.conn())
             .map_err(store_err)?
             .into_iter()
             .map(|(c, n, t)| (c, (n, t)))
@@ -334,7 +182,7 @@ impl ImportTransaction for DieselImportTx<'_> {
                     l::species::common_name.eq(excluded(l::species::common_name)),
                     l::species::tetum_name.eq(excluded(l::species::tetum_name)),
                 ))
-                .execute(self.conn)
+                .execute(self.conn())
                 .map_err(store_err)?;
         }
         let written = changed.len() as u64;
@@ -348,7 +196,7 @@ impl ImportTransaction for DieselImportTx<'_> {
                 l::surveyed_landings::source_id,
                 l::surveyed_landings::fingerprint,
             ))
-            .load::<(i64, String)>(self.conn)
+            .load::<(i64, String)>(self.conn())
             .map_err(store_err)?
             .into_iter()
             .collect())
@@ -368,7 +216,7 @@ impl ImportTransaction for DieselImportTx<'_> {
                 l::imports::counts.eq(counts),
                 l::imports::jurisdiction_path.eq(&r.jurisdiction),
             ))
-            .execute(self.conn)
+            .execute(self.conn())
             .map_err(store_err)?;
         Ok(())
     }
@@ -382,23 +230,23 @@ impl ImportTransaction for DieselImportTx<'_> {
                     .select(l::surveyed_landings::id)
             };
             diesel::delete(l::catch_lines::table.filter(l::catch_lines::landing_id.eq_any(old())))
-                .execute(self.conn)
+                .execute(self.conn())
                 .map_err(store_err)?;
             diesel::delete(
                 l::quality_flags::table.filter(l::quality_flags::landing_id.eq_any(old())),
             )
-            .execute(self.conn)
+            .execute(self.conn())
             .map_err(store_err)?;
             diesel::delete(
                 l::surveyed_landings::table
                     .filter(l::surveyed_landings::source.eq(source))
                     .filter(l::surveyed_landings::source_id.eq_any(chunk)),
             )
-            .execute(self.conn)
+            .execute(self.conn())
             .map_err(store_err)?;
         }
         // Only a removal deletes rows, so only then could a part be left behind.
-        check_aggregates_whole(self.conn)
+        check_aggregates_whole(self.conn())
     }
 
     fn insert_landings(
@@ -490,7 +338,7 @@ impl ImportTransaction for DieselImportTx<'_> {
         let clock = std::time::Instant::now();
         diesel::copy_from(l::surveyed_landings::table)
             .from_insertable(rows)
-            .execute(self.conn)
+            .execute(self.conn())
             .map_err(store_err)?;
         tracing::debug!(
             elapsed_ms = clock.elapsed().as_millis() as u64,
@@ -499,7 +347,7 @@ impl ImportTransaction for DieselImportTx<'_> {
         );
         diesel::copy_from(l::catch_lines::table)
             .from_insertable(lines)
-            .execute(self.conn)
+            .execute(self.conn())
             .map_err(store_err)?;
         tracing::debug!(
             elapsed_ms = clock.elapsed().as_millis() as u64,
@@ -508,7 +356,7 @@ impl ImportTransaction for DieselImportTx<'_> {
         let n_flags = flags.len();
         diesel::copy_from(l::quality_flags::table)
             .from_insertable(flags)
-            .execute(self.conn)
+            .execute(self.conn())
             .map_err(store_err)?;
         tracing::debug!(
             elapsed_ms = clock.elapsed().as_millis() as u64,
@@ -537,24 +385,11 @@ impl ImportTransaction for DieselImportTx<'_> {
                 .collect();
             diesel::insert_into(l::rejected_rows::table)
                 .values(values)
-                .execute(self.conn)
+                .execute(self.conn())
                 .map_err(store_err)?;
         }
         Ok(())
     }
-
-    fn summary_inputs(&mut self) -> Result<Vec<SummaryInput>, StoreError> {
-        read_summary_inputs(self.conn)
-    }
-
-    fn replace_read_models(&mut self, rows: &[MonthlySummaryRow]) -> Result<(), StoreError> {
-        write_read_models(self.conn, rows)
-    }
-}
-
-/// The stored landings that count in summaries, as the summary sees them.
-fn read_summary_inputs(conn: &mut PgConnection) -> Result<Vec<SummaryInput>, StoreError> {
-    summary_inputs_where(conn, None)
 }
 
 /// The summarised landings (of `scope` only, when given), as the summary sees them.
@@ -645,14 +480,14 @@ fn write_read_models(
     // by country).
     diesel::sql_query(
         "UPDATE landings.monthly_summaries m SET jurisdiction_path = j.path
-         FROM geography.jurisdictions j
+         FROM geography.v1_jurisdictions j
          WHERE m.scope = 'municipality' AND j.kind = 'municipality' AND j.name = m.municipality",
     )
     .execute(conn)
     .map_err(store_err)?;
     diesel::sql_query(
         "UPDATE landings.monthly_summaries SET jurisdiction_path = c.path
-         FROM (SELECT min(path) AS path FROM geography.jurisdictions WHERE kind = 'country'
+         FROM (SELECT min(path) AS path FROM geography.v1_jurisdictions WHERE kind = 'country'
                HAVING count(*) = 1) c
          WHERE scope IN ('national', 'boat_type')",
     )
@@ -678,13 +513,13 @@ fn write_read_models(
     Ok(())
 }
 
-impl ReviewTransaction for DieselImportTx<'_> {
+impl LandingReviews for DieselTx {
     fn lock_landing(&mut self, id: Uuid) -> Result<bool, StoreError> {
         let found: Option<Uuid> = l::surveyed_landings::table
             .find(id)
             .select(l::surveyed_landings::id)
             .for_update()
-            .first(self.conn)
+            .first(self.conn())
             .optional()
             .map_err(store_err)?;
         Ok(found.is_some())
@@ -700,7 +535,7 @@ impl ReviewTransaction for DieselImportTx<'_> {
         let source: String = l::surveyed_landings::table
             .find(landing.id.0)
             .select(l::surveyed_landings::source)
-            .first(self.conn)
+            .first(self.conn())
             .map_err(store_err)?;
         let corrections = match &review.decision {
             Decision::Correct(c) => serde_json::to_value(c).map_err(store_err)?,
@@ -720,7 +555,7 @@ impl ReviewTransaction for DieselImportTx<'_> {
                 l::reviews::changes.eq(changes),
                 l::reviews::rule_set.eq(rule_set),
             ))
-            .execute(self.conn)
+            .execute(self.conn())
             .map_err(store_err)?;
         Ok(())
     }
@@ -751,10 +586,10 @@ impl ReviewTransaction for DieselImportTx<'_> {
                 s::warning_count.eq(a.flags.len() as i32 - errors),
                 s::review_status.eq(decision),
             ))
-            .execute(self.conn)
+            .execute(self.conn())
             .map_err(store_err)?;
         diesel::delete(l::quality_flags::table.filter(l::quality_flags::landing_id.eq(landing_id)))
-            .execute(self.conn)
+            .execute(self.conn())
             .map_err(store_err)?;
         for (i, f) in a.flags.iter().enumerate() {
             let values: serde_json::Map<String, serde_json::Value> = f
@@ -773,55 +608,40 @@ impl ReviewTransaction for DieselImportTx<'_> {
                     l::quality_flags::values.eq(serde_json::Value::Object(values)),
                     l::quality_flags::reviewed.eq(true),
                 ))
-                .execute(self.conn)
+                .execute(self.conn())
                 .map_err(store_err)?;
         }
         Ok(())
     }
-
-    fn request_read_model_rebuild(&mut self, landing_id: Uuid) -> Result<(), StoreError> {
-        diesel::sql_query(
-            "INSERT INTO landings.outbox (topic, payload)
-             SELECT topic, jsonb_build_object('landing_id', $1::text)
-             FROM unnest(ARRAY['read_models.rebuild', 'spatial_catch.rebuild']) AS topic",
-        )
-        .bind::<diesel::sql_types::Text, _>(landing_id.to_string())
-        .execute(self.conn)
-        .map_err(store_err)?;
-        Ok(())
-    }
 }
 
-impl ProjectionTransaction for DieselImportTx<'_> {
-    fn pending_requests(&mut self) -> Result<Vec<i64>, StoreError> {
-        #[derive(QueryableByName)]
-        struct R {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            id: i64,
-        }
-        let rows: Vec<R> = diesel::sql_query(
-            "SELECT id FROM landings.outbox
-             WHERE processed_at IS NULL AND topic = 'read_models.rebuild'
-             ORDER BY id FOR UPDATE",
-        )
-        .load(self.conn)
-        .map_err(store_err)?;
-        Ok(rows.into_iter().map(|r| r.id).collect())
+impl SummaryProjection for DieselTx {
+    fn lock(&mut self) -> Result<(), StoreError> {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('landings.read_models'))")
+            .execute(self.conn())
+            .map_err(store_err)?;
+        Ok(())
     }
 
     fn summary_inputs(&mut self) -> Result<Vec<SummaryInput>, StoreError> {
-        read_summary_inputs(self.conn)
+        summary_inputs_where(self.conn(), None)
     }
 
     fn replace_read_models(&mut self, rows: &[MonthlySummaryRow]) -> Result<(), StoreError> {
-        write_read_models(self.conn, rows)
+        write_read_models(self.conn(), rows)
+    }
+}
+
+impl LandingsTx for DieselTx {
+    fn imports(&mut self) -> &mut dyn LandingImports {
+        self
     }
 
-    fn mark_done(&mut self, ids: &[i64]) -> Result<(), StoreError> {
-        diesel::sql_query("UPDATE landings.outbox SET processed_at = now() WHERE id = ANY($1)")
-            .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(ids)
-            .execute(self.conn)
-            .map_err(store_err)?;
-        Ok(())
+    fn reviews(&mut self) -> &mut dyn LandingReviews {
+        self
+    }
+
+    fn summaries(&mut self) -> &mut dyn SummaryProjection {
+        self
     }
 }

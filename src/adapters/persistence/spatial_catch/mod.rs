@@ -2,3 +2,4 @@
 //! rebuilt from the landings and tracking contexts' published views.
 
 pub mod models;
+pub mod queries;

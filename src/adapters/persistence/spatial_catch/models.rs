@@ -1,30 +1,19 @@
-//! The spatial-catch read models over diesel: read from the landings and tracking
-//! contexts' published views (never their tables), written in one transaction.
+//! The spatial-catch read models on the unit of work's transaction: read from the landings
+//! and tracking contexts' published views (never their tables), replaced whole.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Date, Double, Int2, Integer, Nullable, Text};
 use uuid::Uuid;
 
-use crate::adapters::persistence::shared::{PgPool, single_country, store_err};
+use crate::adapters::persistence::geography::single_country;
+use crate::adapters::persistence::shared::{DieselTx, store_err};
 use crate::application::shared::StoreError;
 use crate::application::spatial_catch::refresh::{
-    LandingView, SpatialCatchModels, SpatialCatchStore, TripView,
+    LandingView, SpatialCatchModels, SpatialCatchStore, SpatialCatchTx, TripView,
 };
 use crate::domain::shared::{Kilograms, LatLon};
 use crate::domain::spatial_catch::{LandingForMatch, TripForMatch};
-
-/// The spatial-catch store on a pool (the owner's: the rebuild reads every jurisdiction).
-pub struct DieselSpatialCatch {
-    pool: PgPool,
-}
-
-impl DieselSpatialCatch {
-    /// A store on `pool`.
-    pub fn new(pool: PgPool) -> Self {
-        DieselSpatialCatch { pool }
-    }
-}
 
 #[derive(QueryableByName)]
 struct LandingRow {
@@ -74,40 +63,14 @@ struct TripRow {
     sample_lon: Vec<f64>,
 }
 
-impl SpatialCatchStore for DieselSpatialCatch {
-    fn pending_requests(&self) -> Result<Vec<i64>, StoreError> {
-        #[derive(QueryableByName)]
-        struct R {
-            #[diesel(sql_type = BigInt)]
-            id: i64,
-        }
-        let mut c = self.pool.get().map_err(store_err)?;
-        let rows: Vec<R> = diesel::sql_query(
-            "SELECT id FROM landings.outbox
-             WHERE processed_at IS NULL AND topic = 'spatial_catch.rebuild' ORDER BY id",
-        )
-        .load(&mut c)
-        .map_err(store_err)?;
-        Ok(rows.into_iter().map(|r| r.id).collect())
-    }
-
-    fn mark_done(&self, ids: &[i64]) -> Result<(), StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
-        diesel::sql_query("UPDATE landings.outbox SET processed_at = now() WHERE id = ANY($1)")
-            .bind::<Array<BigInt>, _>(ids)
-            .execute(&mut c)
-            .map_err(store_err)?;
-        Ok(())
-    }
-
-    fn landings(&self) -> Result<Vec<LandingView>, StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
+impl SpatialCatchStore for DieselTx {
+    fn landings(&mut self) -> Result<Vec<LandingView>, StoreError> {
         let rows: Vec<LandingRow> = diesel::sql_query(
             "SELECT id, source_id, landing_date, site_path, municipality, imei, gear_code,
                     habitat_code, catch_kg, effort_fisher_hours
              FROM landings.v1_landing_trackers",
         )
-        .load(&mut c)
+        .load(self.conn())
         .map_err(store_err)?;
         Ok(rows
             .into_iter()
@@ -128,14 +91,13 @@ impl SpatialCatchStore for DieselSpatialCatch {
             .collect())
     }
 
-    fn trips(&self) -> Result<Vec<TripView>, StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
+    fn trips(&mut self) -> Result<Vec<TripView>, StoreError> {
         let rows: Vec<TripRow> = diesel::sql_query(
             "SELECT id, source_trip_id, trip_date, imei, municipality, boat_code, site_path,
                     source_landing_id, sample_lat, sample_lon
              FROM tracking.v1_tracked_trips WHERE is_valid",
         )
-        .load(&mut c)
+        .load(self.conn())
         .map_err(store_err)?;
         Ok(rows
             .into_iter()
@@ -165,14 +127,13 @@ impl SpatialCatchStore for DieselSpatialCatch {
             .collect())
     }
 
-    fn country(&self) -> Result<Option<String>, StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
-        single_country(&mut c)
+    fn country(&mut self) -> Result<Option<String>, StoreError> {
+        single_country(self.conn())
     }
 
-    fn replace(&self, m: &SpatialCatchModels) -> Result<(), StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
-        c.transaction::<(), diesel::result::Error, _>(|c| {
+    fn replace(&mut self, m: &SpatialCatchModels) -> Result<(), StoreError> {
+        let c = self.conn();
+        (|| -> Result<(), diesel::result::Error> {
             for t in ["matches", "imputations", "match_rates", "effort_cells"] {
                 diesel::sql_query(format!("DELETE FROM spatial_catch.{t}")).execute(c)?;
             }
@@ -330,7 +291,13 @@ impl SpatialCatchStore for DieselSpatialCatch {
             .bind::<Integer, _>(m.imputations.len() as i32)
             .execute(c)?;
             Ok(())
-        })
+        })()
         .map_err(store_err)
+    }
+}
+
+impl SpatialCatchTx for DieselTx {
+    fn models(&mut self) -> &mut dyn SpatialCatchStore {
+        self
     }
 }

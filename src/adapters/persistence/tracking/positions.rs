@@ -1,5 +1,5 @@
-//! The positions import's unit of work over diesel: one PostgreSQL transaction, positions
-//! written with binary `COPY` into `tracking.positions`, partitioned by month of `at`.
+//! The positions import's writer on the unit of work's transaction: positions written with
+//! binary `COPY` into `tracking.positions`, partitioned by month of `at`.
 //!
 //! - Encoding: each batch is encoded into reused buffers in PostgreSQL's binary COPY format
 //!   (no text formatting, no allocation per row; trip and boat ids are encoded once per
@@ -42,14 +42,12 @@ use diesel::pg::{CopyFormat, PgConnection};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use crate::adapters::persistence::shared::{
-    APP_ROLE, PgPool, in_transaction, single_country, store_err,
-};
+use crate::adapters::persistence::geography::single_country;
+use crate::adapters::persistence::shared::{APP_ROLE, store_err};
 use crate::adapters::persistence::tracking::schema as t;
-use crate::application::shared::StoreError;
+use crate::application::shared::{RejectedRow, StoreError};
 use crate::application::tracking::position_ports::{
-    PositionImportRecord, PositionImportTransaction, PositionImportUnitOfWork, RejectedRow,
-    TripPoint,
+    PositionImportRecord, PositionImports, TripPoint,
 };
 
 /// Rows per multi-row INSERT of rejected rows (6 parameters each; PostgreSQL allows 65,535).
@@ -65,45 +63,28 @@ const COPY_HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
 /// The first month that gets its own partition.
 const FIRST_PARTITIONED_MONTH: Month = (2000, 1);
 
-/// The positions import's unit of work on a pool.
-pub struct DieselPositionImport {
-    pool: PgPool,
-}
-
-impl DieselPositionImport {
-    /// A unit of work taking its connection from `pool` (an owner's pool: it creates
-    /// partitions).
-    pub fn new(pool: PgPool) -> Self {
-        DieselPositionImport { pool }
-    }
-}
-
-impl PositionImportUnitOfWork for DieselPositionImport {
-    fn run(
-        &self,
-        work: &mut dyn FnMut(&mut dyn PositionImportTransaction) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        // Re-running an import is the recovery from a lost commit (it is idempotent), so the
-        // commit need not wait for the WAL flush.
-        in_transaction(&self.pool, true, |conn| {
-            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('tracking.positions'))")
-                .execute(conn)
-                .map_err(store_err)?;
-            let mut tx = DieselPositionTx {
-                conn,
-                targets: HashMap::new(),
-                current: (0, 0, Target::Parent),
-                loading: None,
-                last_month: last_partitioned_month(Utc::now()),
-                parent: Vec::new(),
-                load: Vec::new(),
-                trips: Vec::new(),
-                boats: Vec::new(),
-            };
-            work(&mut tx)?;
-            tx.finish_loading()
-        })
-    }
+/// The writer of one positions import on `conn` (the owner's: it creates partitions), after
+/// waiting for any other positions import to finish (they run one at a time).
+///
+/// # Errors
+/// [`StoreError`] when the database fails.
+pub fn position_writer(
+    conn: &mut PgConnection,
+) -> Result<Box<dyn PositionImports + '_>, StoreError> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('tracking.positions'))")
+        .execute(conn)
+        .map_err(store_err)?;
+    Ok(Box::new(DieselPositionTx {
+        conn,
+        targets: HashMap::new(),
+        current: (0, 0, Target::Parent),
+        loading: None,
+        last_month: last_partitioned_month(Utc::now()),
+        parent: Vec::new(),
+        load: Vec::new(),
+        trips: Vec::new(),
+        boats: Vec::new(),
+    }))
 }
 
 /// A month, as (year, month 1…12).
@@ -160,8 +141,9 @@ struct DieselPositionTx<'c> {
 /// Appends the binary COPY encoding of each new name (`names` grows, never changes).
 fn encode_names(encoded: &mut Vec<Vec<u8>>, names: &[String]) -> Result<(), StoreError> {
     for name in names.iter().skip(encoded.len()) {
-        let len = i32::try_from(name.len())
-            .map_err(|_| StoreError(format!("an id of {} bytes is too long", name.len())))?;
+        let len = i32::try_from(name.len()).map_err(|_| {
+            StoreError::permanent(format!("an id of {} bytes is too long", name.len()))
+        })?;
         let mut field = Vec::with_capacity(4 + name.len());
         field.extend_from_slice(&len.to_be_bytes());
         field.extend_from_slice(name.as_bytes());
@@ -194,7 +176,7 @@ fn encode_row(
 ) -> Result<(), StoreError> {
     let trip = trips
         .get(p.trip as usize)
-        .ok_or_else(|| StoreError(format!("no trip id for key {}", p.trip)))?;
+        .ok_or_else(|| StoreError::permanent(format!("no trip id for key {}", p.trip)))?;
     let point = &p.point;
     if buf.is_empty() {
         buf.extend_from_slice(COPY_HEADER);
@@ -245,8 +227,8 @@ impl DieselPositionTx<'_> {
     /// Where the rows at `time` go; decides once per month (see the module's documentation).
     fn target_of(&mut self, time: DateTime<Utc>) -> Result<Target, StoreError> {
         let month = (time.year(), time.month());
-        let (start, end) =
-            month_bounds(month).ok_or_else(|| StoreError(format!("no month for {time}")))?;
+        let (start, end) = month_bounds(month)
+            .ok_or_else(|| StoreError::permanent(format!("no month for {time}")))?;
         let target = match self.targets.get(&month) {
             Some(&target) => target,
             None => {
@@ -318,8 +300,8 @@ impl DieselPositionTx<'_> {
         let Some(month) = self.loading.take() else {
             return Ok(());
         };
-        let (start, end) =
-            month_bounds(month).ok_or_else(|| StoreError(format!("no month {month:?}")))?;
+        let (start, end) = month_bounds(month)
+            .ok_or_else(|| StoreError::permanent(format!("no month {month:?}")))?;
         let (from, to) = (sql_time(start), sql_time(end));
         let name = format!("positions_{:04}_{:02}", month.0, month.1);
         let clock = std::time::Instant::now();
@@ -358,7 +340,7 @@ impl DieselPositionTx<'_> {
     }
 }
 
-impl PositionImportTransaction for DieselPositionTx<'_> {
+impl PositionImports for DieselPositionTx<'_> {
     fn single_country(&mut self) -> Result<String, StoreError> {
         Ok(single_country(self.conn)?.unwrap_or_default())
     }
@@ -453,6 +435,7 @@ impl PositionImportTransaction for DieselPositionTx<'_> {
     }
 
     fn finish_import(&mut self, r: &PositionImportRecord) -> Result<(), StoreError> {
+        self.finish_loading()?;
         let counts = serde_json::to_value(&r.counts).map_err(store_err)?;
         diesel::update(t::imports::table.find(r.id))
             .set((

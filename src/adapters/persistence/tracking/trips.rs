@@ -1,4 +1,5 @@
-//! The tracking context's writes over diesel: one transaction per import.
+//! The tracking context's writes on the unit of work's transaction: imports of tracked
+//! trips, and their reassessment on their positions.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -8,16 +9,18 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use uuid::Uuid;
 
-use crate::adapters::persistence::shared::{PgPool, in_transaction, single_country, store_err};
+use crate::adapters::persistence::geography::single_country;
+use crate::adapters::persistence::shared::{DieselTx, store_err, unreadable};
+use crate::adapters::persistence::tracking::positions::position_writer;
 use crate::adapters::persistence::tracking::schema as t;
-use crate::application::shared::StoreError;
+use crate::application::shared::{RejectedRow, StoreError};
 use crate::application::tracking::assess_tracks::{
-    SAMPLES, StoredTrack, TrackAssessment, TrackAssessmentStore, evenly_spaced,
+    SAMPLES, StoredTrack, TrackAssessment, TrackAssessments, evenly_spaced,
 };
 use crate::application::tracking::ports::{
-    AssessedTrip, RejectedTripRow, SitePlace, TrackingImportRecord, TrackingImportTransaction,
-    TrackingImportUnitOfWork,
+    AssessedTrip, SitePlace, TrackedTripImports, TrackingImportRecord, TrackingTx,
 };
+use crate::application::tracking::position_ports::PositionImports;
 use crate::domain::shared::{LatLon, MultiPolygon};
 use crate::domain::tracking::{
     Imei, NewTrackedTrip, PESKAS_TRACKS, Position, Severity, SourceTripId, TrackSource,
@@ -26,32 +29,6 @@ use crate::domain::tracking::{
 
 /// Rows per INSERT statement (PostgreSQL allows 65,535 bind parameters; 28 per trip).
 const CHUNK: usize = 1000;
-
-/// The tracking import's unit of work on a pool (the owner's: imports run as the owner).
-pub struct DieselTrackingImport {
-    pool: PgPool,
-}
-
-impl DieselTrackingImport {
-    /// A unit of work taking its connection from `pool`.
-    pub fn new(pool: PgPool) -> Self {
-        DieselTrackingImport { pool }
-    }
-}
-
-impl TrackingImportUnitOfWork for DieselTrackingImport {
-    fn run(
-        &self,
-        work: &mut dyn FnMut(&mut dyn TrackingImportTransaction) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        // Re-runnable like the landings import: no need to wait for the WAL flush.
-        in_transaction(&self.pool, true, |conn| work(&mut Tx { conn }))
-    }
-}
-
-struct Tx<'c> {
-    conn: &'c mut PgConnection,
-}
 
 #[derive(Insertable)]
 #[diesel(table_name = t::tracked_trips)]
@@ -145,7 +122,7 @@ fn load_land(conn: &mut PgConnection) -> Result<Vec<MultiPolygon>, StoreError> {
     for r in rows {
         let rings: Vec<Vec<Vec<(f64, f64)>>> =
             serde_json::from_value(r.boundary).map_err(store_err)?;
-        land.push(MultiPolygon::from_rings(rings).map_err(store_err)?);
+        land.push(MultiPolygon::from_rings(rings).map_err(unreadable)?);
     }
     Ok(land)
 }
@@ -158,9 +135,9 @@ struct PathRow {
     path: String,
 }
 
-impl TrackingImportTransaction for Tx<'_> {
+impl TrackedTripImports for DieselTx {
     fn land(&mut self) -> Result<Vec<MultiPolygon>, StoreError> {
-        load_land(self.conn)
+        load_land(self.conn())
     }
 
     fn sites(&mut self) -> Result<(HashMap<String, SitePlace>, Option<String>), StoreError> {
@@ -171,7 +148,7 @@ impl TrackingImportTransaction for Tx<'_> {
              SELECT name AS code, path FROM geography.v1_jurisdictions
              WHERE kind = 'landing_site' AND source_code IS NOT NULL AND source_code <> name",
         )
-        .load(self.conn)
+        .load(self.conn())
         .map_err(store_err)?;
         let sites = rows
             .into_iter()
@@ -181,7 +158,7 @@ impl TrackingImportTransaction for Tx<'_> {
                 (r.code, (r.path, municipality))
             })
             .collect();
-        let country = single_country(self.conn)?;
+        let country = single_country(self.conn())?;
         Ok((sites, country))
     }
 
@@ -192,7 +169,7 @@ impl TrackingImportTransaction for Tx<'_> {
                 t::tracked_trips::source_trip_id,
                 t::tracked_trips::fingerprint,
             ))
-            .load(self.conn)
+            .load(self.conn())
             .map_err(store_err)?;
         Ok(rows.into_iter().collect())
     }
@@ -275,7 +252,7 @@ impl TrackingImportTransaction for Tx<'_> {
                     t::vessels::home_site_code.eq(home),
                     t::vessels::site_path.eq(site_path),
                 ))
-                .execute(self.conn)
+                .execute(self.conn())
                 .map_err(store_err)?;
         }
         for ((imei, vessel), (from, to)) in &deployments {
@@ -292,7 +269,7 @@ impl TrackingImportTransaction for Tx<'_> {
                 >(
                     "coalesce(excluded.source_device_id, tracking.devices.source_device_id)",
                 )))
-                .execute(self.conn)
+                .execute(self.conn())
                 .map_err(store_err)?;
             diesel::sql_query(
                 "INSERT INTO tracking.deployments (imei, vessel_id, from_date, to_date)
@@ -305,7 +282,7 @@ impl TrackingImportTransaction for Tx<'_> {
             .bind::<Text, _>(vessel)
             .bind::<diesel::sql_types::Date, _>(from)
             .bind::<diesel::sql_types::Date, _>(to)
-            .execute(self.conn)
+            .execute(self.conn())
             .map_err(store_err)?;
         }
         // Changed trips are replaced whole.
@@ -322,13 +299,13 @@ impl TrackingImportTransaction for Tx<'_> {
                     .filter(t::tracked_trips::source.eq(source))
                     .filter(t::tracked_trips::source_trip_id.eq_any(ids)),
             )
-            .execute(self.conn)
+            .execute(self.conn())
             .map_err(store_err)?;
         }
         for chunk in rows.chunks(CHUNK) {
             diesel::insert_into(t::tracked_trips::table)
                 .values(chunk)
-                .execute(self.conn)
+                .execute(self.conn())
                 .map_err(store_err)?;
         }
         Ok(())
@@ -337,7 +314,7 @@ impl TrackingImportTransaction for Tx<'_> {
     fn record_import(
         &mut self,
         r: &TrackingImportRecord,
-        rejected: &[RejectedTripRow],
+        rejected: &[RejectedRow],
     ) -> Result<(), StoreError> {
         diesel::insert_into(t::imports::table)
             .values((
@@ -350,7 +327,7 @@ impl TrackingImportTransaction for Tx<'_> {
                 t::imports::counts.eq(serde_json::to_value(&r.counts).map_err(store_err)?),
                 t::imports::jurisdiction_path.eq(&r.jurisdiction),
             ))
-            .execute(self.conn)
+            .execute(self.conn())
             .map_err(store_err)?;
         for chunk in rejected.chunks(CHUNK) {
             let values: Vec<_> = chunk
@@ -368,22 +345,10 @@ impl TrackingImportTransaction for Tx<'_> {
                 .collect();
             diesel::insert_into(t::rejected_rows::table)
                 .values(values)
-                .execute(self.conn)
+                .execute(self.conn())
                 .map_err(store_err)?;
         }
         Ok(())
-    }
-}
-
-/// Reassessment of PDS trips on their positions, on the owner's pool.
-pub struct DieselTrackAssessment {
-    pool: PgPool,
-}
-
-impl DieselTrackAssessment {
-    /// A store on `pool`.
-    pub fn new(pool: PgPool) -> Self {
-        DieselTrackAssessment { pool }
     }
 }
 
@@ -427,29 +392,29 @@ struct PointRow {
 
 fn stored_track(r: StoredTripRow, points: Vec<Position>) -> Result<StoredTrack, StoreError> {
     let times = match r.started_at {
-        Some(start) => TripTimes::timed(start, r.ended_at).map_err(store_err)?,
+        Some(start) => TripTimes::timed(start, r.ended_at).map_err(unreadable)?,
         None => TripTimes::date_only(r.trip_date),
     };
     let trip = TrackedTrip::with_id(
         TrackedTripId(r.id),
         NewTrackedTrip {
             source: TrackSource::Pds,
-            source_trip_id: SourceTripId::parse(&r.source_trip_id).map_err(store_err)?,
+            source_trip_id: SourceTripId::parse(&r.source_trip_id).map_err(unreadable)?,
             vessel: VesselId::parse(r.vessel_id.as_deref().unwrap_or_default())
-                .map_err(store_err)?,
+                .map_err(unreadable)?,
             imei: r
                 .imei
                 .as_deref()
                 .map(Imei::parse)
                 .transpose()
-                .map_err(store_err)?,
+                .map_err(unreadable)?,
             times,
             duration_hours: r.duration_hours,
             distance_m: r.distance_m,
             positions: points,
         },
     )
-    .map_err(store_err)?;
+    .map_err(unreadable)?;
     Ok(StoredTrack {
         id: r.id,
         trip,
@@ -457,21 +422,20 @@ fn stored_track(r: StoredTripRow, points: Vec<Position>) -> Result<StoredTrack, 
     })
 }
 
-impl TrackAssessmentStore for DieselTrackAssessment {
-    fn land(&self) -> Result<Vec<MultiPolygon>, StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
-        load_land(&mut c)
+impl TrackAssessments for DieselTx {
+    fn land(&mut self) -> Result<Vec<MultiPolygon>, StoreError> {
+        load_land(self.conn())
     }
 
-    fn tracks(&self, source_ids: &[String]) -> Result<Vec<StoredTrack>, StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
+    fn tracks(&mut self, source_ids: &[String]) -> Result<Vec<StoredTrack>, StoreError> {
+        let c = self.conn();
         let trips: Vec<StoredTripRow> = diesel::sql_query(
             "SELECT id, source_trip_id, vessel_id, imei, trip_date, started_at, ended_at,
                     duration_hours, distance_m, flags
              FROM tracking.tracked_trips WHERE source = 'pds' AND source_trip_id = ANY($1)",
         )
         .bind::<diesel::sql_types::Array<Text>, _>(source_ids)
-        .load(&mut c)
+        .load(c)
         .map_err(store_err)?;
         if trips.is_empty() {
             return Ok(Vec::new());
@@ -482,13 +446,13 @@ impl TrackAssessmentStore for DieselTrackAssessment {
              WHERE trip_source_id = ANY($1) ORDER BY trip_source_id, at",
         )
         .bind::<diesel::sql_types::Array<Text>, _>(&ids)
-        .load(&mut c)
+        .load(c)
         .map_err(store_err)?;
         let mut by_trip: HashMap<String, Vec<Position>> = HashMap::new();
         for p in points {
-            let at = LatLon::new(p.lat, p.lon).map_err(store_err)?;
+            let at = LatLon::new(p.lat, p.lon).map_err(unreadable)?;
             let position =
-                Position::new(Some(p.at), at, p.speed_mps.map(f64::from)).map_err(store_err)?;
+                Position::new(Some(p.at), at, p.speed_mps.map(f64::from)).map_err(unreadable)?;
             by_trip.entry(p.trip_source_id).or_default().push(position);
         }
         trips
@@ -500,8 +464,8 @@ impl TrackAssessmentStore for DieselTrackAssessment {
             .collect()
     }
 
-    fn store(&self, id: Uuid, a: &TrackAssessment) -> Result<(), StoreError> {
-        let mut c = self.pool.get().map_err(store_err)?;
+    fn store(&mut self, id: Uuid, a: &TrackAssessment) -> Result<(), StoreError> {
+        let c = self.conn();
         let errors = a
             .flags
             .iter()
@@ -525,8 +489,22 @@ impl TrackAssessmentStore for DieselTrackAssessment {
                     .collect::<Vec<_>>()),
                 t::tracked_trips::distance_m.eq(a.distance_m),
             ))
-            .execute(&mut c)
+            .execute(c)
             .map_err(store_err)?;
         Ok(())
+    }
+}
+
+impl TrackingTx for DieselTx {
+    fn trips(&mut self) -> &mut dyn TrackedTripImports {
+        self
+    }
+
+    fn assessments(&mut self) -> &mut dyn TrackAssessments {
+        self
+    }
+
+    fn positions(&mut self) -> Result<Box<dyn PositionImports + '_>, StoreError> {
+        position_writer(self.conn())
     }
 }
