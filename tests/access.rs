@@ -8,7 +8,6 @@ use std::sync::Arc;
 use chrono::Duration;
 use common::{TestClock, TestDb, add_user_as, client, csrf_of, get, peskaas_dir, spawn_state};
 use reqwest::{Client, StatusCode};
-use tasi::adapters::http::AppState;
 use tasi::adapters::http::shared::views::int;
 use tasi::adapters::importers::landings::peskaas::SOURCE;
 use tasi::adapters::persistence::access::users::{
@@ -22,6 +21,7 @@ use tasi::application::access::ports::Accounts;
 use tasi::application::access::{Credentials, NewGrants};
 use tasi::domain::access::{Email, Role};
 use tasi::domain::shared::{AccessScope, JurisdictionPath};
+use tasi::startup::web::WebApp;
 
 const PASSWORD: &str = "a long enough passphrase";
 
@@ -57,7 +57,7 @@ fn with_data() -> TestDb {
     db
 }
 
-fn state(db: &TestDb) -> AppState {
+fn state(db: &TestDb) -> WebApp {
     db.state(false)
 }
 

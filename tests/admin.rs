@@ -10,7 +10,6 @@ use chrono::{Duration, Utc};
 use common::{TestClock, TestDb, add_user_as, client, csrf_of, get, peskaas_dir, spawn_state};
 use diesel::RunQueryDsl;
 use reqwest::{Client, StatusCode};
-use tasi::adapters::http::AppState;
 use tasi::adapters::http::shared::views::int;
 use tasi::adapters::importers::landings::peskaas::SOURCE;
 use tasi::application::access::NewGrants;
@@ -18,6 +17,7 @@ use tasi::application::access::ports::AccessTx;
 use tasi::application::shared::{Caller, UnitOfWork};
 use tasi::domain::access::{Grant, Role};
 use tasi::domain::shared::JurisdictionPath;
+use tasi::startup::web::WebApp;
 use uuid::Uuid;
 
 const PASSWORD: &str = "a long enough passphrase";
@@ -96,7 +96,7 @@ fn with_data() -> TestDb {
     db
 }
 
-fn state(db: &TestDb) -> AppState {
+fn state(db: &TestDb) -> WebApp {
     db.state(false)
 }
 

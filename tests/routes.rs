@@ -1,6 +1,7 @@
-//! The route inventory: every route of the HTTP adapter (found in its source) needs a login
-//! unless it is on the public allow-list, and every non-GET route refuses a request without
-//! a valid CSRF token (403) and changes nothing.
+//! The route inventory: every route of the application (its route table, from which the
+//! application is built) needs a login unless it is on the public allow-list, and every
+//! non-GET route refuses a request without a valid CSRF token (403) and changes nothing.
+//! No route can be registered beside the table.
 
 mod common;
 
@@ -18,44 +19,13 @@ const PUBLIC: [(&str, &str); 5] = [
     ("POST", "/set-password/{token}"),
 ];
 
-/// Every `.route("PATH", web::METHOD()` in src/adapters/http/*.rs: (method, path).
+/// Every route of the application, from the route table it is built from:
+/// (method, path pattern).
 fn inventory() -> Vec<(String, String)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/adapters/http");
-    let mut routes = Vec::new();
-    let mut files: Vec<std::path::PathBuf> = Vec::new();
-    let mut dirs = vec![std::path::PathBuf::from(dir)];
-    while let Some(d) = dirs.pop() {
-        for e in std::fs::read_dir(&d)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .flatten()
-        {
-            let p = e.path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap_or_default();
-        for piece in text.split(".route(").skip(1) {
-            let Some(path) = piece
-                .trim_start()
-                .strip_prefix('"')
-                .and_then(|p| p.split('"').next())
-            else {
-                continue;
-            };
-            let method = ["get", "post", "put", "patch", "delete"]
-                .into_iter()
-                .find(|m| piece.contains(&format!("web::{m}()")))
-                .unwrap_or("get");
-            routes.push((method.to_uppercase(), path.to_string()));
-        }
-    }
-    routes
+    tasi::startup::web::endpoints()
+        .iter()
+        .map(|e| (e.method.to_string(), e.path.to_string()))
+        .collect()
 }
 
 /// A concrete URL for a pattern: path parameters become a random UUID.
@@ -81,6 +51,21 @@ async fn every_route_needs_a_login_and_every_post_a_csrf_token() {
         "the inventory found the routes: {routes:?}"
     );
     assert!(routes.contains(&("POST".into(), "/landings/{id}/review".into())));
+    let mut public: Vec<(String, String)> = tasi::startup::web::endpoints()
+        .iter()
+        .filter(|e| e.access == tasi::adapters::http::shared::routes::Access::Public)
+        .map(|e| (e.method.to_string(), e.path.to_string()))
+        .collect();
+    let mut expected: Vec<(String, String)> = PUBLIC
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    public.sort();
+    expected.sort();
+    assert_eq!(
+        public, expected,
+        "the public routes are exactly the allow-list: a new one is decided here"
+    );
 
     let db = TestDb::new();
     let dir = common::Scratch::new();
@@ -180,4 +165,56 @@ async fn every_route_needs_a_login_and_every_post_a_csrf_token() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.status(), StatusCode::OK);
+}
+
+/// Every `.rs` file under `dir`.
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+    {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn no_route_is_registered_beside_the_route_table() {
+    // The application registers routes only through `Endpoint::register`, for every entry of
+    // the table (and serves `/static/` files): any other way of adding a route to actix
+    // would bypass the table this inventory reads.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    let allowed = ["src/adapters/http/shared/routes.rs", "src/startup/web.rs"];
+    let mut found = Vec::new();
+    for f in files {
+        let rel = f
+            .strip_prefix(root)
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        if allowed.contains(&rel.as_str()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        for needle in [
+            ".route(",
+            "web::scope(",
+            "web::resource(",
+            ".service(",
+            "Resource::new(",
+        ] {
+            if text.contains(needle) {
+                found.push(format!("{rel}: {needle}"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "routes registered outside the table: {found:#?}"
+    );
 }

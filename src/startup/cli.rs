@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
+use super::web::{self, Transport, WebApp};
 use super::{OWNER_POOL_SIZE, Platform};
-use crate::adapters::config::Config;
-use crate::adapters::http::{self, AppState};
+use crate::adapters::config::{Config, SESSION_KEY_BYTES, SessionKeyError, session_key_bytes};
 use crate::adapters::importers::landings::importer::{PeskaasLandings, report_lines};
 use crate::adapters::importers::landings::synthetic;
 use crate::adapters::persistence::access::users::DieselJurisdictionDirectory;
@@ -167,9 +167,66 @@ fn save_user(
     Ok(user)
 }
 
+/// The key that signs session cookies, from `TASI_SESSION_KEY`.
+///
+/// # Errors
+/// [`SessionKeyError`] when it is missing or not 128 hex characters.
+fn session_key(config: &Config) -> anyhow::Result<actix_web::cookie::Key> {
+    let text = config
+        .session_key
+        .as_deref()
+        .ok_or(SessionKeyError::Missing)?;
+    let bytes = session_key_bytes(text)?;
+    Ok(actix_web::cookie::Key::try_from(bytes.as_slice())?)
+}
+
+/// Where the demo keeps its session key between runs: `TASI_DEMO_KEY_FILE`, else
+/// `.tasi/session-key` in the working directory (beside the demo's other local state).
+fn demo_key_file() -> PathBuf {
+    std::env::var("TASI_DEMO_KEY_FILE")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map_or_else(|| PathBuf::from(".tasi").join("session-key"), PathBuf::from)
+}
+
+/// The demo's session key: `TASI_SESSION_KEY` when set, else the one kept in
+/// [`demo_key_file`], made (from the operating system's random source) and written there,
+/// readable by its owner only, on the first run.
+fn demo_session_key(config: &Config) -> anyhow::Result<String> {
+    if let Some(k) = &config.session_key {
+        return Ok(k.clone());
+    }
+    let file = demo_key_file();
+    if let Ok(text) = std::fs::read_to_string(&file) {
+        session_key_bytes(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        return Ok(text.trim().to_string());
+    }
+    let key = random_hex(SESSION_KEY_BYTES).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    write_private(&file, &key)?;
+    println!("session key written to {}", file.display());
+    Ok(key)
+}
+
+/// Writes `text` to `file`, readable and writable by its owner only.
+fn write_private(file: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(file)?.write_all(text.as_bytes())
+}
+
 /// Serves with the application role's pool (row-level security applies to it) and a small
 /// owner pool for the relay and its subscribers.
 async fn serve(config: &Config, owner: persistence::PgPool) -> anyhow::Result<()> {
+    let key = session_key(config)?;
     let pool = persistence::connect(&config.app_database_url, 16)?;
     persistence::check_app_role(&pool)?;
     let synthetic = {
@@ -183,13 +240,14 @@ async fn serve(config: &Config, owner: persistence::PgPool) -> anyhow::Result<()
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving");
     println!("tasi is serving on http://{addr}/");
-    let transport = http::Transport {
+    let transport = Transport {
+        session_key: key,
         secure_cookies: config.secure_cookies,
         hsts: config.https(),
     };
     let platform = Platform::new(Some(pool), Some(owner));
-    let state = AppState::new(&platform, synthetic)?.with_public_url(config.public_url.clone());
-    http::run(listener, state, transport)?.await?;
+    let app = WebApp::new(&platform, synthetic)?.with_public_url(config.public_url.clone());
+    web::run(listener, app, transport)?.await?;
     Ok(())
 }
 
@@ -255,6 +313,7 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             // unless TASI_SECURE_COOKIES says otherwise.
             let config = Config {
                 secure_cookies: std::env::var("TASI_SECURE_COOKIES").is_ok_and(|v| v == "true"),
+                session_key: Some(demo_session_key(&config)?),
                 ..config
             };
             let platform = owner_platform(&config)?;

@@ -1,10 +1,16 @@
-//! The landings context's module: its summary projector and its PeskAAS importer.
+//! The landings context's module: its pages, its summary projector and its PeskAAS
+//! importer.
 
 use std::sync::Arc;
 
-use super::Context;
+use super::web::{self, AppData};
+use super::{Context, Platform, app_pool};
+use crate::adapters::http::landings::{self as pages, LandingsPages};
+use crate::adapters::http::shared::routes::{Endpoint, NavEntry};
 use crate::adapters::importers::landings::importer::PeskaasLandings;
 use crate::adapters::importers::landings::peskaas;
+use crate::adapters::persistence::geography::queries::DieselGeographyQueries;
+use crate::adapters::persistence::landings::queries::DieselLandingQueries;
 use crate::adapters::persistence::shared::DieselUnitOfWork;
 use crate::application::ingestion::ports::Importer;
 use crate::application::landings::project_summaries::SummaryProjector;
@@ -27,5 +33,21 @@ impl Context for Landings {
 
     fn importers(&self, uow: &Arc<DieselUnitOfWork>) -> Vec<Arc<dyn Importer>> {
         vec![Arc::new(PeskaasLandings::new(uow.clone(), peskaas::SOURCE))]
+    }
+
+    fn endpoints(&self) -> Vec<Endpoint> {
+        pages::endpoints()
+    }
+
+    fn navigation(&self) -> Vec<NavEntry> {
+        pages::navigation()
+    }
+
+    fn http_data(&self, platform: &Platform) -> anyhow::Result<Vec<AppData>> {
+        let pool = app_pool(platform)?;
+        Ok(vec![web::data(LandingsPages {
+            queries: Arc::new(DieselLandingQueries::new(pool.clone())),
+            geography: Arc::new(DieselGeographyQueries::new(pool)),
+        })])
     }
 }

@@ -1,13 +1,16 @@
 //! The composition root: builds the application from the list of context modules. Each
-//! context registers what it brings (its event subscribers, its importers and the reports
-//! it adds after an import); the platform wires the one unit of work, the outbox relay and
-//! the pools around them. `main.rs` only parses the command line and calls [`cli::run`].
+//! context registers what it brings (its routes and navigation entries, the state of its
+//! pages, its event subscribers, its importers and the reports it adds after an import,
+//! its command-line subcommands); the platform wires the one unit of work, the outbox
+//! relay and the pools around them. `main.rs` only parses the command line and calls [`cli::run`].
 
 pub mod cli;
+pub mod web;
 
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::adapters::http::shared::routes::{Endpoint, NavEntry};
 use crate::adapters::persistence::access::users::append_audit;
 use crate::adapters::persistence::shared::{DieselOutbox, DieselUnitOfWork, PgPool};
 use crate::application::ingestion::import_files::{ImportFilesError, import_files};
@@ -33,6 +36,36 @@ pub trait Context: Sync {
     fn reporters(&self, _owner: &PgPool) -> Vec<Arc<dyn ImportReporter>> {
         Vec::new()
     }
+
+    /// The routes of the context's pages (its route table).
+    fn endpoints(&self) -> Vec<Endpoint> {
+        Vec::new()
+    }
+
+    /// The context's entries in the navigation bar.
+    fn navigation(&self) -> Vec<NavEntry> {
+        Vec::new()
+    }
+
+    /// The state the context's pages reach (its query ports on the application role's
+    /// pool), registered as application data.
+    ///
+    /// # Errors
+    /// When the platform lacks what the state needs.
+    fn http_data(&self, _platform: &Platform) -> anyhow::Result<Vec<web::AppData>> {
+        Ok(Vec::new())
+    }
+}
+
+/// The application role's pool of `platform`, which pages need.
+///
+/// # Errors
+/// When the platform has none (a command-line process).
+pub fn app_pool(platform: &Platform) -> anyhow::Result<PgPool> {
+    platform
+        .app_pool()
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("pages need the application role's pool"))
 }
 
 /// Declares the context modules and lists them, in order (the order their importers run

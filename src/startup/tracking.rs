@@ -1,13 +1,18 @@
-//! The tracking context's module: its importers (PeskAAS tracked trips, PDS trips and
-//! points).
+//! The tracking context's module: its pages and its importers (PeskAAS tracked trips, PDS
+//! trips and points).
 
 use std::sync::Arc;
 
-use super::Context;
+use super::web::{self, AppData};
+use super::{Context, Platform, app_pool};
+use crate::adapters::http::shared::routes::Endpoint;
+use crate::adapters::http::tracking::{self as pages, TrackingPages};
 use crate::adapters::importers::tracking::importer::{
     PdsPoints, PdsTrips, PeskaasTracks, TrackImports,
 };
+use crate::adapters::persistence::geography::queries::DieselGeographyQueries;
 use crate::adapters::persistence::shared::DieselUnitOfWork;
+use crate::adapters::persistence::tracking::queries::DieselTrackingQueries;
 use crate::application::ingestion::ports::Importer;
 
 /// The tracking context.
@@ -28,5 +33,17 @@ impl Context for Tracking {
             Arc::new(PdsTrips(imports.clone())),
             Arc::new(PdsPoints(imports)),
         ]
+    }
+
+    fn endpoints(&self) -> Vec<Endpoint> {
+        pages::endpoints()
+    }
+
+    fn http_data(&self, platform: &Platform) -> anyhow::Result<Vec<AppData>> {
+        let pool = app_pool(platform)?;
+        Ok(vec![web::data(TrackingPages {
+            queries: Arc::new(DieselTrackingQueries::new(pool.clone())),
+            geography: Arc::new(DieselGeographyQueries::new(pool)),
+        })])
     }
 }

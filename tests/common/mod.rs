@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 
 use diesel::prelude::*;
-use tasi::adapters::http::{self, AppState};
 use tasi::adapters::importers::landings::importer::{PeskaasImportError, PeskaasLandings};
 use tasi::adapters::importers::tracking::importer::{TrackImportError, TrackImports};
 use tasi::adapters::persistence::access::users::DieselJurisdictionDirectory;
@@ -19,6 +18,7 @@ use tasi::application::shared::Caller;
 use tasi::application::tracking::import_trips::TripImportReport;
 use tasi::domain::access::Email;
 use tasi::startup::Platform;
+use tasi::startup::web::{self, Transport, WebApp};
 
 /// The server under test: `postgres://postgres@127.0.0.1:5432` unless `TASI_TEST_SERVER`
 /// names another (without a database name).
@@ -62,9 +62,9 @@ impl TestDb {
         Platform::new(Some(self.app_pool.clone()), Some(self.pool.clone()))
     }
 
-    /// The application's state on this database, wired as `tasi serve` wires it.
-    pub fn state(&self, synthetic: bool) -> AppState {
-        AppState::new(&self.platform(), synthetic).unwrap_or_else(|e| panic!("{e}"))
+    /// The web application on this database, wired as `tasi serve` wires it.
+    pub fn state(&self, synthetic: bool) -> WebApp {
+        WebApp::new(&self.platform(), synthetic).unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// Runs a query returning one bigint.
@@ -181,15 +181,14 @@ pub fn spawn_app_with(db: &TestDb, synthetic: bool) -> String {
     spawn_state(db.state(synthetic))
 }
 
-/// Starts the application with `state` (a test clock, a tighter throttle …).
-pub fn spawn_state(state: AppState) -> String {
+/// Starts the application `app` (with a test clock, a tighter throttle …).
+pub fn spawn_state(app: WebApp) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
     let port = listener
         .local_addr()
         .unwrap_or_else(|e| panic!("{e}"))
         .port();
-    let server =
-        http::run(listener, state, http::Transport::default()).unwrap_or_else(|e| panic!("{e}"));
+    let server = web::run(listener, app, Transport::local()).unwrap_or_else(|e| panic!("{e}"));
     actix_web::rt::spawn(server);
     format!("http://127.0.0.1:{port}")
 }

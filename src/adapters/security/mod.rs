@@ -1,8 +1,7 @@
 //! Security adapters: the argon2id password hasher, the PostgreSQL session store, CSRF
-//! tokens and the login guard.
+//! tokens, login throttling and refusing NUL characters.
 
 pub mod csrf;
-pub mod guard;
 pub mod hasher;
 pub mod input;
 pub mod password_strength;

@@ -2,6 +2,7 @@
 
 use crate::application::shared::{StoreError, Transaction};
 use crate::domain::geography::Jurisdiction;
+use crate::domain::shared::AccessScope;
 
 /// The jurisdiction tree's storage, inside a unit of work.
 pub trait JurisdictionRegistry {
@@ -17,4 +18,25 @@ pub trait JurisdictionRegistry {
 pub trait GeographyTx: Transaction {
     /// The jurisdiction tree.
     fn jurisdictions(&mut self) -> &mut dyn JurisdictionRegistry;
+}
+
+/// A municipality's name, path and boundary, as maps draw it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MunicipalityShape {
+    /// Municipality name.
+    pub name: String,
+    /// Jurisdiction path.
+    pub path: String,
+    /// Polygons → rings → (lon, lat).
+    pub polygons: Vec<Vec<Vec<(f64, f64)>>>,
+}
+
+/// Read side of the geography context's products; every query is limited to the caller's
+/// scope.
+pub trait GeographyQueries: Send + Sync {
+    /// Municipalities the scope may see, by name, with their boundaries when known.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn municipalities(&self, scope: &AccessScope) -> Result<Vec<MunicipalityShape>, StoreError>;
 }

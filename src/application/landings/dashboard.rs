@@ -3,7 +3,8 @@
 
 use chrono::NaiveDate;
 
-use super::ports::{LandingQueries, MonthFigures, MunicipalityShape, SpeciesCatch};
+use super::ports::{LandingQueries, MonthFigures, SpeciesCatch};
+use crate::application::geography::ports::{GeographyQueries, MunicipalityShape};
 use crate::application::shared::StoreError;
 use crate::domain::landings::{Cpue, FisherHours};
 use crate::domain::shared::{AccessScope, Kilograms, Period};
@@ -77,17 +78,19 @@ pub struct Dashboard {
     pub shapes: Vec<MunicipalityShape>,
 }
 
-/// Builds the dashboard of `municipality` (national when `None`) for `scope`.
+/// Builds the dashboard of `municipality` (national when `None`) for `scope`: the landings'
+/// read models, and the municipalities' boundaries from geography.
 ///
 /// # Errors
 /// [`StoreError`] when the database fails.
 pub fn dashboard(
     queries: &dyn LandingQueries,
+    geography: &dyn GeographyQueries,
     scope: &AccessScope,
     municipality: Option<&str>,
 ) -> Result<Dashboard, StoreError> {
     let series = queries.month_figures(scope, municipality)?;
-    let shapes = queries.municipalities(scope)?;
+    let shapes = geography.municipalities(scope)?;
     let Some(last) = series.iter().map(|m| m.month).max() else {
         return Ok(Dashboard {
             municipality: municipality.map(str::to_string),

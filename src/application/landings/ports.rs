@@ -238,17 +238,6 @@ pub struct SpeciesCatch {
     pub catch_kg: f64,
 }
 
-/// A municipality's boundary and name, from geography's published view.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MunicipalityShape {
-    /// Municipality name.
-    pub name: String,
-    /// Jurisdiction path.
-    pub path: String,
-    /// Polygons → rings → (lon, lat).
-    pub polygons: Vec<Vec<Vec<(f64, f64)>>>,
-}
-
 /// Read-side queries of the landings context; every one takes the caller's scope.
 pub trait LandingQueries: Send + Sync {
     /// A page of landings matching `filter`, newest first.
@@ -320,12 +309,6 @@ pub trait LandingQueries: Send + Sync {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<SpeciesCatch>, StoreError>;
-
-    /// Municipalities the scope may see, by name, with their boundaries when known.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn municipalities(&self, scope: &AccessScope) -> Result<Vec<MunicipalityShape>, StoreError>;
 
     /// Landings flagged per rule.
     ///

@@ -5,8 +5,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::codes::{BoatType, Gear, Habitat, UnknownCode};
+use super::codes::{BoatType, Habitat};
 use crate::domain::shared::JurisdictionPath;
+use crate::domain::shared::{Gear, UnknownCode};
 
 /// Identity of a surveyed landing inside tasi.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -12,7 +12,7 @@ pub mod rules;
 pub mod species;
 pub mod summary;
 
-pub use codes::{BoatType, Gear, Habitat, UnknownCode};
+pub use codes::{BoatType, Habitat};
 pub use effort::{Cpue, FisherHours};
 pub use events::{LandingReviewed, LandingsImported};
 pub use flags::{QualityFlag, Severity};

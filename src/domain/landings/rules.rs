@@ -8,10 +8,11 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::codes::{BoatType, Habitat, UnknownCode};
+use super::codes::{BoatType, Habitat};
 use super::effort::FisherHours;
 use super::flags::{QualityFlag, Severity};
 use super::landing::SurveyedLanding;
+use crate::domain::shared::UnknownCode;
 use crate::domain::shared::{Kilograms, Usd};
 
 /// The outcome of a rule set on one landing.

@@ -3,6 +3,7 @@
 //! context.
 
 mod access_scope;
+mod codes;
 mod event;
 pub mod geo;
 mod imei;
@@ -11,6 +12,7 @@ mod period;
 mod quantities;
 
 pub use access_scope::AccessScope;
+pub use codes::{Gear, UnknownCode};
 pub use event::{DomainEvent, EventPayload};
 pub use geo::{GeoError, GridCell, LatLon, MultiPolygon, Polygon, haversine_m};
 pub use imei::{IMEI_DIGITS, Imei, ImeiError};

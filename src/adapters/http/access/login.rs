@@ -2,23 +2,43 @@
 
 use actix_session::Session;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, Responder, http::header, web};
+use askama::Template;
+use askama_web::WebTemplate;
 use serde::Deserialize;
 
-use crate::adapters::http::AppState;
-use crate::adapters::http::landings::client_addr;
-use crate::adapters::http::shared::errors::internal;
-use crate::adapters::http::shared::views::{Chrome, LoginPage};
+use super::AccessPages;
+use crate::adapters::http::shared::caller::CurrentUser;
+use crate::adapters::http::shared::errors::{failure, internal};
+use crate::adapters::http::shared::page::{client_addr, public_chrome};
+use crate::adapters::http::shared::routes::Endpoint;
+use crate::adapters::http::shared::state::AppState;
+use crate::adapters::http::shared::views::Chrome;
 use crate::adapters::security::csrf;
-use crate::adapters::security::guard::CurrentUser;
 use crate::adapters::security::session_store::{AUTH_AT_KEY, SEEN_AT_KEY, USER_ID_KEY};
 use crate::application::access::authenticate;
 use crate::application::shared::AuditEntry;
 
-/// Routes of this module.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/login", web::get().to(login_form))
-        .route("/login", web::post().to(login))
-        .route("/logout", web::post().to(logout));
+/// The routes of logging in and out.
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::public_get("/login", login_form),
+        Endpoint::public_post("/login", login),
+        Endpoint::post("/logout", logout),
+    ]
+}
+
+/// The login page.
+#[derive(Template, WebTemplate)]
+#[template(path = "access/login.html")]
+pub struct LoginPage {
+    /// Layout.
+    pub chrome: Chrome,
+    /// Where to go after login.
+    pub next: String,
+    /// The generic failure message, when a login failed.
+    pub error: Option<String>,
+    /// The e-mail typed, kept in the form.
+    pub email: String,
 }
 
 #[derive(Deserialize)]
@@ -50,12 +70,7 @@ fn login_page(
     email: String,
 ) -> LoginPage {
     LoginPage {
-        chrome: Chrome {
-            user: None,
-            csrf: csrf::token(session),
-            synthetic: state.synthetic,
-            active: "",
-        },
+        chrome: public_chrome(state, session),
         next: safe_next(next),
         error,
         email,
@@ -72,6 +87,7 @@ struct LoginForm {
 async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
+    pages: web::Data<AccessPages>,
     session: Session,
     form: web::Form<LoginForm>,
 ) -> HttpResponse {
@@ -106,7 +122,7 @@ async fn login(
             Err(e) => internal(&e),
         };
     }
-    let (accounts, hasher) = (state.accounts.clone(), state.hasher.clone());
+    let (accounts, hasher) = (pages.accounts.clone(), state.hasher.clone());
     let (email, password) = (form.email.clone(), form.password);
     let result =
         web::block(move || authenticate(accounts.as_ref(), hasher.as_ref(), &email, &password))
@@ -154,7 +170,7 @@ async fn login(
                 Err(e) => internal(&e),
             }
         }
-        Ok(Err(e)) => internal(&e),
+        Ok(Err(e)) => failure(&e),
         Err(e) => internal(&e),
     }
 }

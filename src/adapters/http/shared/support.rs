@@ -1,13 +1,15 @@
 //! Macros the page handlers share: run blocking work off the async workers, and resolve
 //! the caller's scope and layout for a permission.
 
-/// Runs `$e` (a `Result`) on the blocking pool; a failure answers 500.
+/// Runs `$e` (a `Result` whose error is a use case's, holding a storage failure or not) on
+/// the blocking pool; a failure answers the page its kind calls for
+/// ([`crate::adapters::http::shared::errors::failure`]).
 macro_rules! block {
     ($e:expr) => {
-        match web::block(move || $e).await {
+        match actix_web::web::block(move || $e).await {
             Ok(Ok(v)) => v,
-            Ok(Err(e)) => return internal(&e),
-            Err(e) => return internal(&e),
+            Ok(Err(e)) => return $crate::adapters::http::shared::errors::failure(&e),
+            Err(e) => return $crate::adapters::http::shared::errors::internal(&e),
         }
     };
 }
@@ -15,10 +17,20 @@ macro_rules! block {
 /// The caller's scope and layout for a permission (default: view), or the refusal.
 macro_rules! ctx {
     ($req:expr, $state:expr, $session:expr, $active:expr) => {
-        ctx!($req, $state, $session, $active, Permission::View)
+        ctx!(
+            $req,
+            $state,
+            $session,
+            $active,
+            $crate::domain::access::Permission::View
+        )
     };
     ($req:expr, $state:expr, $session:expr, $active:expr, $perm:expr) => {
-        match context(&$req, &$state, &$session, $active, $perm).await {
+        match $crate::adapters::http::shared::page::context(
+            &$req, &$state, &$session, $active, $perm,
+        )
+        .await
+        {
             Ok((scope, chrome, _)) => (scope, chrome),
             Err(r) => return r,
         }

@@ -1,8 +1,12 @@
-//! View structs, one per page (askama templates under `templates/`), and the formatting
-//! helpers they share.
+//! The layout every page shares, the error page, and the formatting helpers every view
+//! uses. Each context's pages have their view structs in its own HTTP module.
+
+use std::sync::Arc;
 
 use askama::Template;
 use askama_web::WebTemplate;
+
+use super::routes::NavEntry;
 
 /// What the layout needs on every page.
 #[derive(Debug, Clone, Default)]
@@ -13,8 +17,21 @@ pub struct Chrome {
     pub csrf: String,
     /// Shows the "synthetic data" banner.
     pub synthetic: bool,
-    /// The navigation entry to highlight.
+    /// The navigation entry to highlight (its key).
     pub active: &'static str,
+    /// The navigation entries the contexts registered, in order.
+    pub nav: Arc<Vec<NavEntry>>,
+}
+
+/// An option of a select.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// Value sent.
+    pub value: String,
+    /// Text shown.
+    pub label: String,
+    /// Selected now.
+    pub selected: bool,
 }
 
 /// Formats a whole number with thousands separators: `27681` → `27,681`.
@@ -55,20 +72,6 @@ pub fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| "–".into())
 }
 
-/// The login page.
-#[derive(Template, WebTemplate)]
-#[template(path = "access/login.html")]
-pub struct LoginPage {
-    /// Layout.
-    pub chrome: Chrome,
-    /// Where to go after login.
-    pub next: String,
-    /// The generic failure message, when a login failed.
-    pub error: Option<String>,
-    /// The e-mail typed, kept in the form.
-    pub email: String,
-}
-
 /// A styled error page.
 #[derive(Template, WebTemplate)]
 #[template(path = "error.html")]
@@ -81,354 +84,6 @@ pub struct ErrorPage {
     pub title: String,
     /// What the user can do.
     pub message: String,
-}
-
-/// A headline figure of the dashboard.
-#[derive(Debug, Clone)]
-pub struct Figure {
-    /// Label.
-    pub label: &'static str,
-    /// Value, formatted.
-    pub value: String,
-    /// Unit.
-    pub unit: &'static str,
-}
-
-/// A row of the dashboard's municipality table.
-#[derive(Debug, Clone)]
-pub struct MunicipalityRow {
-    /// Name.
-    pub name: String,
-    /// Landings.
-    pub landings: String,
-    /// Catch, tonnes.
-    pub catch_t: String,
-    /// Value, USD.
-    pub value: String,
-    /// CPUE.
-    pub cpue: String,
-}
-
-/// The dashboard.
-#[derive(Template, WebTemplate)]
-#[template(path = "landings/dashboard.html")]
-pub struct DashboardPage {
-    /// Layout.
-    pub chrome: Chrome,
-    /// Municipalities to choose from.
-    pub municipalities: Vec<String>,
-    /// The chosen one, empty for national.
-    pub selected: String,
-    /// "National" or the municipality.
-    pub scope_label: String,
-    /// The window, e.g. `2019-09 to 2020-08`; empty when no data.
-    pub window: String,
-    /// Headline figures.
-    pub figures: Vec<Figure>,
-    /// SVG of the monthly chart (built and escaped by `svg`).
-    pub chart_svg: String,
-    /// SVG of species composition.
-    pub species_svg: String,
-    /// SVG of the map.
-    pub map_svg: String,
-    /// Rows of the municipality table.
-    pub rows: Vec<MunicipalityRow>,
-}
-
-/// A row of the landings list.
-#[derive(Debug, Clone)]
-pub struct LandingRow {
-    /// Link id.
-    pub id: String,
-    /// Source id.
-    pub source_id: i64,
-    /// Date.
-    pub date: String,
-    /// Site path.
-    pub site: String,
-    /// Boat type.
-    pub boat: String,
-    /// Gear.
-    pub gear: String,
-    /// Habitat.
-    pub habitat: String,
-    /// Fisher-hours.
-    pub effort: String,
-    /// Catch kg.
-    pub catch_kg: String,
-    /// Flags summary (`2 errors`, `1 warning`, or empty).
-    pub flags: String,
-    /// Has errors.
-    pub excluded: bool,
-}
-
-/// An option of a select.
-#[derive(Debug, Clone)]
-pub struct Choice {
-    /// Value sent.
-    pub value: String,
-    /// Text shown.
-    pub label: String,
-    /// Selected now.
-    pub selected: bool,
-}
-
-/// The landings list.
-#[derive(Template, WebTemplate)]
-#[template(path = "landings/list.html")]
-pub struct LandingsPage {
-    /// Layout.
-    pub chrome: Chrome,
-    /// Rows.
-    pub rows: Vec<LandingRow>,
-    /// Matching landings.
-    pub total: String,
-    /// Page number.
-    pub page: i64,
-    /// Pages.
-    pub pages: i64,
-    /// Query string of the filter without `page`, for pagination links.
-    pub query: String,
-    /// Filter values.
-    pub from: String,
-    /// Filter values.
-    pub to: String,
-    /// Municipality choices.
-    pub municipalities: Vec<Choice>,
-    /// Site choices.
-    pub sites: Vec<Choice>,
-    /// Gear choices.
-    pub gears: Vec<Choice>,
-    /// Habitat choices.
-    pub habitats: Vec<Choice>,
-    /// Boat choices.
-    pub boats: Vec<Choice>,
-    /// Only flagged.
-    pub flagged: bool,
-    /// A rule code filter, shown when set.
-    pub flag_code: String,
-}
-
-/// A name/value line of the landing page.
-#[derive(Debug, Clone)]
-pub struct Field {
-    /// Name.
-    pub name: &'static str,
-    /// Value as reported.
-    pub value: String,
-}
-
-/// A catch line on the landing page.
-#[derive(Debug, Clone)]
-pub struct CatchLineRow {
-    /// Line number.
-    pub no: usize,
-    /// Species.
-    pub species: String,
-    /// Length cm.
-    pub length: String,
-    /// Count.
-    pub count: String,
-    /// Weight kg.
-    pub weight_kg: String,
-    /// Use.
-    pub catch_use: String,
-    /// Source flag.
-    pub flag: String,
-}
-
-/// A flag on the landing page.
-#[derive(Debug, Clone)]
-pub struct FlagRow {
-    /// Rule code.
-    pub code: String,
-    /// Severity.
-    pub severity: String,
-    /// Reason.
-    pub reason: String,
-    /// Values, `name = value`.
-    pub values: String,
-}
-
-/// A review in a landing's history.
-#[derive(Debug, Clone)]
-pub struct ReviewRow {
-    /// When, UTC.
-    pub at: String,
-    /// Who.
-    pub reviewer: String,
-    /// Decision.
-    pub decision: String,
-    /// Why.
-    pub reason: String,
-    /// Corrections, `field: reported → corrected`.
-    pub changes: Vec<String>,
-}
-
-/// One landing.
-#[derive(Template, WebTemplate)]
-#[template(path = "landings/detail.html")]
-pub struct LandingPage {
-    /// Layout.
-    pub chrome: Chrome,
-    /// tasi's id (for the review form).
-    pub id: String,
-    /// The latest decision, empty when not reviewed.
-    pub review_status: String,
-    /// The review history, oldest first.
-    pub reviews: Vec<ReviewRow>,
-    /// The caller may review this landing.
-    pub can_review: bool,
-    /// Why the last review was refused, when it was.
-    pub review_error: Option<String>,
-    /// Habitat choices for corrections.
-    pub habitats: Vec<Choice>,
-    /// Gear choices for corrections.
-    pub gears: Vec<Choice>,
-    /// Boat choices for corrections.
-    pub boats: Vec<Choice>,
-    /// Source id.
-    pub source_id: i64,
-    /// Reported fields.
-    pub fields: Vec<Field>,
-    /// Values as the rule set uses them.
-    pub assessed: Vec<Field>,
-    /// Catch lines.
-    pub lines: Vec<CatchLineRow>,
-    /// Flags.
-    pub flags: Vec<FlagRow>,
-    /// In summaries.
-    pub counted: bool,
-    /// Rule set.
-    pub rule_set: String,
-    /// Import id.
-    pub import_id: String,
-}
-
-/// The queue of flagged landings awaiting review.
-#[derive(Template, WebTemplate)]
-#[template(path = "landings/reviews.html")]
-pub struct ReviewQueuePage {
-    /// Layout.
-    pub chrome: Chrome,
-    /// Rows.
-    pub rows: Vec<LandingRow>,
-    /// Waiting in all.
-    pub total: String,
-    /// Page number.
-    pub page: i64,
-    /// Pages.
-    pub pages: i64,
-}
-
-/// A row of the summary table.
-#[derive(Debug, Clone)]
-pub struct SummaryRow {
-    /// Scope label.
-    pub scope: String,
-    /// Month.
-    pub month: String,
-    /// Landings.
-    pub landings: String,
-    /// Fishing days.
-    pub days: String,
-    /// Effort.
-    pub effort: String,
-    /// Catch kg.
-    pub catch_kg: String,
-    /// CPUE.
-    pub cpue: String,
-}
-
-/// The monthly summary.
-#[derive(Template, WebTemplate)]
-#[template(path = "landings/summary.html")]
-pub struct SummaryPage {
-    /// Layout.
-    pub chrome: Chrome,
-    /// Scope kind choices.
-    pub kinds: Vec<Choice>,
-    /// The chosen kind.
-    pub kind: String,
-    /// Rows.
-    pub rows: Vec<SummaryRow>,
-}
-
-/// A rule on the flags page.
-#[derive(Debug, Clone)]
-pub struct RuleRow {
-    /// Code.
-    pub code: String,
-    /// Severity.
-    pub severity: String,
-    /// Landings.
-    pub landings: String,
-}
-
-/// Flags by rule.
-#[derive(Template, WebTemplate)]
-#[template(path = "landings/flags.html")]
-pub struct FlagsPage {
-    /// Layout.
-    pub chrome: Chrome,
-    /// Rules.
-    pub rules: Vec<RuleRow>,
-}
-
-/// An import in the list.
-#[derive(Debug, Clone)]
-pub struct ImportRow {
-    /// Id.
-    pub id: String,
-    /// When.
-    pub started: String,
-    /// Who.
-    pub by: String,
-    /// Source and location.
-    pub source: String,
-    /// Per-table counts, e.g. `trips.csv: 27,681 read, …`.
-    pub tables: Vec<String>,
-    /// Rejected rows in all.
-    pub rejected: u64,
-}
-
-/// Past imports.
-#[derive(Template, WebTemplate)]
-#[template(path = "landings/imports.html")]
-pub struct ImportsPage {
-    /// Layout.
-    pub chrome: Chrome,
-    /// Imports.
-    pub imports: Vec<ImportRow>,
-}
-
-/// A rejected row.
-#[derive(Debug, Clone)]
-pub struct RejectedRowView {
-    /// File.
-    pub file: String,
-    /// Line.
-    pub line: u64,
-    /// Column.
-    pub column: String,
-    /// Reason.
-    pub reason: String,
-    /// Raw.
-    pub raw: String,
-}
-
-/// One import with its rejected rows.
-#[derive(Template, WebTemplate)]
-#[template(path = "landings/import.html")]
-pub struct ImportPage {
-    /// Layout.
-    pub chrome: Chrome,
-    /// The import.
-    pub import: ImportRow,
-    /// Its rejected rows.
-    pub rows: Vec<RejectedRowView>,
-    /// More rows exist than shown.
-    pub truncated: bool,
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use crate::adapters::persistence::landings::writes::summary_inputs_where;
 use crate::adapters::persistence::shared::{PgPool, PgPooled, ScopedRead, store_err, unreadable};
 use crate::application::landings::ports::{
     FlagCount, ImportRecord, LandingDetail, LandingFilter, LandingListItem, LandingQueries,
-    MonthFigures, MunicipalityShape, Page, ReviewRecord, SpeciesCatch,
+    MonthFigures, Page, ReviewRecord, SpeciesCatch,
 };
 use crate::application::shared::{RejectedRow, StoreError, TableCounts};
 use crate::domain::landings::{
@@ -800,39 +800,6 @@ impl LandingQueries for DieselLandingQueries {
                 code: r.code,
                 name: r.name,
                 catch_kg: r.catch_kg,
-            })
-            .collect())
-    }
-
-    fn municipalities(&self, scope: &AccessScope) -> Result<Vec<MunicipalityShape>, StoreError> {
-        let mut c = self.scoped(scope)?;
-        #[derive(QueryableByName)]
-        struct R {
-            #[diesel(sql_type = Text)]
-            name: String,
-            #[diesel(sql_type = Text)]
-            path: String,
-            #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Jsonb>)]
-            boundary: Option<serde_json::Value>,
-        }
-        let rows: Vec<R> = diesel::sql_query(
-            "SELECT j.name, j.path, b.boundary
-             FROM geography.v1_jurisdictions j
-             LEFT JOIN geography.v1_boundaries b ON b.path = j.path
-             WHERE j.kind = 'municipality' ORDER BY j.name",
-        )
-        .load(&mut *c)
-        .map_err(store_err)?;
-        Ok(rows
-            .into_iter()
-            .filter(|r| scope.covers_str(&r.path))
-            .map(|r| MunicipalityShape {
-                name: r.name,
-                path: r.path,
-                polygons: r
-                    .boundary
-                    .and_then(|b| serde_json::from_value(b).ok())
-                    .unwrap_or_default(),
             })
             .collect())
     }

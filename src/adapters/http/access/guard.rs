@@ -1,4 +1,5 @@
-//! The login guard: every path needs a logged-in user except the public ones.
+//! The login guard: every route needs a logged-in user except the ones the route table
+//! marks public.
 
 use actix_session::SessionExt;
 use actix_web::body::{EitherBody, MessageBody};
@@ -7,29 +8,31 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpResponse, http::header, web};
 use uuid::Uuid;
 
-use super::session_store::{AUTH_AT_KEY, SEEN_AT_KEY, USER_ID_KEY};
-use crate::adapters::http::{AppState, SESSION_ABSOLUTE_LIMIT, SESSION_IDLE_LIMIT};
+use super::AccessPages;
+use crate::adapters::http::shared::caller::CurrentUser;
+use crate::adapters::http::shared::state::AppState;
+use crate::adapters::security::session_store::{AUTH_AT_KEY, SEEN_AT_KEY, USER_ID_KEY};
 use crate::application::shared::AuditEntry;
-use crate::domain::access::{Grants, User};
+use crate::domain::access::Grants;
 
-/// Paths served without a login.
-pub fn is_public(path: &str) -> bool {
-    path == "/login"
-        || path == "/healthz"
-        || path.starts_with("/static/")
-        || path.starts_with("/set-password/")
+/// Idle lifetime of a session without a request (OWASP ASVS 5.0 V7.3.1).
+pub const SESSION_IDLE_LIMIT: chrono::Duration = chrono::Duration::minutes(30);
+/// Absolute lifetime of a session from login (ASVS V7.3.2).
+pub const SESSION_ABSOLUTE_LIMIT: chrono::Duration = chrono::Duration::hours(8);
+
+/// True when the request may be served without a login: it matched a route the route table
+/// marks public, or asks for a static file.
+fn is_public(req: &ServiceRequest, state: Option<&AppState>) -> bool {
+    if req.path().starts_with("/static/") {
+        return true;
+    }
+    match (state, req.match_pattern()) {
+        (Some(state), Some(pattern)) => state.public.allows(req.method(), &pattern),
+        _ => false,
+    }
 }
 
-/// The logged-in user and their grants, put in the request's extensions by [`login_guard`].
-#[derive(Debug, Clone)]
-pub struct CurrentUser {
-    /// The user.
-    pub user: User,
-    /// Their grants, loaded for this request.
-    pub grants: Grants,
-}
-
-/// Middleware: a request for a non-public path without a logged-in, enabled user is
+/// Middleware: a request for a non-public route without a logged-in, enabled user is
 /// redirected to `/login?next=PATH` (303). The user and their grants are loaded once per
 /// request. A session idle for more than 30 minutes, or older than 8 hours since login, is
 /// ended on the server (by the application's clock).
@@ -43,7 +46,9 @@ pub async fn login_guard(
     let session = req.get_session();
     let user_id = session.get::<Uuid>(USER_ID_KEY).ok().flatten();
     let mut user = None;
-    if let (Some(id), Some(state)) = (user_id, req.app_data::<web::Data<AppState>>().cloned()) {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let pages = req.app_data::<web::Data<AccessPages>>().cloned();
+    if let (Some(id), Some(state), Some(pages)) = (user_id, state.clone(), pages) {
         let now = state.clock.now().timestamp();
         let auth_at = session.get::<i64>(AUTH_AT_KEY).ok().flatten().unwrap_or(0);
         let seen_at = session.get::<i64>(SEEN_AT_KEY).ok().flatten().unwrap_or(0);
@@ -64,7 +69,7 @@ pub async fn login_guard(
                 )
                 .await;
         } else {
-            let users = state.accounts.clone();
+            let users = pages.accounts.clone();
             let found = web::block(move || {
                 let u = users.by_id(id)?;
                 let g = match &u {
@@ -96,7 +101,7 @@ pub async fn login_guard(
                 .await
                 .map(ServiceResponse::map_into_left_body)
         }
-        None if is_public(req.path()) => next
+        None if is_public(&req, state.as_ref().map(|s| s.get_ref())) => next
             .call(req)
             .await
             .map(ServiceResponse::map_into_left_body),

@@ -1,0 +1,163 @@
+//! Reviews of flagged landings: the queue, and an officer's decision on one landing.
+
+use actix_session::Session;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::list::{landing_row, landing_view};
+use super::views::*;
+use super::{LandingsPages, nonempty};
+use crate::adapters::http::landings::out_of_scope;
+use crate::adapters::http::shared::errors::{internal, not_found_page};
+use crate::adapters::http::shared::page::{client_addr, context, render};
+use crate::adapters::http::shared::state::AppState;
+use crate::adapters::http::shared::views::int;
+use crate::application::landings::ports::LandingFilter;
+use crate::application::landings::review_landing::ReviewLandingError;
+use crate::application::landings::review_landing::review_landing;
+use crate::application::shared::Caller;
+use crate::domain::access::Permission;
+use crate::domain::landings::Corrections;
+use crate::domain::landings::Decision;
+use crate::domain::landings::Review;
+
+/// The review form's fields; empty correction fields leave values as reported.
+#[derive(Deserialize)]
+pub(super) struct ReviewForm {
+    decision: String,
+    reason: String,
+    date: Option<String>,
+    habitat: Option<String>,
+    gear: Option<String>,
+    boat: Option<String>,
+    hours_at_sea: Option<String>,
+    fisher_hours: Option<String>,
+    catch_value_usd: Option<String>,
+}
+
+/// A correction field: empty is `None`; text that is not a value of `T` is an error naming
+/// the field.
+fn field<T: std::str::FromStr>(v: &Option<String>, name: &str) -> Result<Option<T>, String> {
+    match nonempty(v) {
+        None => Ok(None),
+        Some(t) => t
+            .parse::<T>()
+            .map(Some)
+            .map_err(|_| format!("`{t}` is not a valid {name}")),
+    }
+}
+
+fn decision_of(f: &ReviewForm) -> Result<Decision, String> {
+    match f.decision.as_str() {
+        "accept" => Ok(Decision::Accept),
+        "reject" => Ok(Decision::Reject),
+        "correct" => Ok(Decision::Correct(Corrections {
+            date: field(&f.date, "date")?,
+            habitat_code: field(&f.habitat, "habitat code")?,
+            gear_code: field(&f.gear, "gear code")?,
+            boat_code: field(&f.boat, "boat code")?,
+            hours_at_sea: field(&f.hours_at_sea, "number of hours")?,
+            fisher_hours: field(&f.fisher_hours, "number of fisher-hours")?,
+            catch_value_usd: field(&f.catch_value_usd, "amount")?,
+        })),
+        other => Err(format!(
+            "`{other}` is not a decision (accept, correct, reject)"
+        )),
+    }
+}
+
+pub(super) async fn review_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    pages: web::Data<LandingsPages>,
+    session: Session,
+    id: web::Path<String>,
+    form: web::Form<ReviewForm>,
+) -> HttpResponse {
+    let (scope, chrome, current) =
+        match context(&req, &state, &session, "landings", Permission::Review).await {
+            Ok(v) => v,
+            Err(r) => return r,
+        };
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return not_found_page();
+    };
+    let now = state.clock.now();
+    let review = decision_of(&form).and_then(|d| {
+        Review::new(d, &form.reason, current.user.email.as_str(), now).map_err(|e| e.to_string())
+    });
+    let review = match review {
+        Ok(r) => r,
+        Err(message) => {
+            // Show the landing again with the reason the review was refused.
+            let (queries, s2) = (pages.queries.clone(), scope.clone());
+            let Some(d) = block!(queries.landing(&s2, id)) else {
+                return not_found_page();
+            };
+            return match landing_view(d, chrome, &current, Some(message)).render() {
+                Ok(html) => HttpResponse::BadRequest()
+                    .content_type("text/html; charset=utf-8")
+                    .body(html),
+                Err(e) => internal(&e),
+            };
+        }
+    };
+    let (queries, uow) = (pages.queries.clone(), state.uow.clone());
+    let caller = Caller::user(current.user.id, current.user.email.as_str(), scope.clone())
+        .from_addr(client_addr(&req));
+    let (s2, r2) = (scope.clone(), review.clone());
+    let today = now.date_naive();
+    let outcome = web::block(move || {
+        review_landing(uow.as_ref(), queries.as_ref(), &caller, &s2, id, &r2, today)
+    })
+    .await;
+    match outcome {
+        Ok(Ok(_)) => {
+            // The summaries show the review's effect on the reviewer's next page.
+            state.deliver_events().await;
+            HttpResponse::SeeOther()
+                .insert_header((actix_web::http::header::LOCATION, format!("/landings/{id}")))
+                .finish()
+        }
+        Ok(Err(ReviewLandingError::NotFound)) => {
+            out_of_scope(&req, &state, &pages, &current, "landing", id).await
+        }
+        Ok(Err(e)) => internal(&e),
+        Err(e) => internal(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct QueueQuery {
+    page: Option<String>,
+}
+
+pub(super) async fn review_queue(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    pages: web::Data<LandingsPages>,
+    session: Session,
+    q: web::Query<QueueQuery>,
+) -> HttpResponse {
+    let (scope, chrome) = ctx!(req, state, session, "reviews", Permission::Review);
+    let page_no: i64 = nonempty(&q.page)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+        .clamp(1, 1_000_000);
+    let filter = LandingFilter {
+        flagged_only: true,
+        unreviewed_only: true,
+        ..LandingFilter::default()
+    };
+    let queries = pages.queries.clone();
+    let page = block!(queries.list_landings(&scope, &filter, page_no, 50));
+    render(&ReviewQueuePage {
+        chrome,
+        total: int(page.total),
+        page: page.page,
+        pages: page.pages(),
+        rows: page.items.iter().map(landing_row).collect(),
+    })
+}
