@@ -146,7 +146,8 @@ if curl -s -o /dev/null --max-time 2 "$BASE/healthz"; then
 fi
 log "starting tasi serve on $HOST:$PORT"
 # Plain http on loopback: the session cookie cannot be Secure here.
-DATABASE_URL="$DATABASE_URL" TASI_BIND="$HOST:$PORT" TASI_SECURE_COOKIES=false "$TASI" serve >"$WORK/server.log" 2>&1 &
+TASI_SESSION_KEY="${TASI_SESSION_KEY:-$(head -c 64 /dev/urandom | od -An -tx1 | tr -d " \n")}" \
+  DATABASE_URL="$DATABASE_URL" TASI_BIND="$HOST:$PORT" TASI_SECURE_COOKIES=false "$TASI" serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 60); do
     curl -fs -o /dev/null --max-time 2 "$BASE/healthz" && break

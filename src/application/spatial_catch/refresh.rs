@@ -9,14 +9,14 @@ use std::sync::Arc;
 use crate::application::shared::{
     StoreError, StoredEvent, Subscriber, Transaction, UnitOfWork, handle_once,
 };
-use crate::domain::landings::{LandingReviewed, LandingsImported};
+use crate::domain::landings::events::{LandingReviewed, LandingsImported};
 use crate::domain::shared::EventPayload;
 use crate::domain::spatial_catch::{
     Accuracy, Agreement, EffortCell, Imputation, LandingForMatch, Match, MatchRate, TripForMatch,
     compare, cross_validate, donors, effort_grid, grid_trips, impute_donors, match_landings,
     unmatched_tracks,
 };
-use crate::domain::tracking::{TrackedTripsImported, TrackedTripsReassessed};
+use crate::domain::tracking::events::{TrackedTripsImported, TrackedTripsReassessed};
 
 /// A tracked trip as spatial catch reads it, with where it sits and the source's link.
 #[derive(Debug, Clone, PartialEq)]
