@@ -1,106 +1,112 @@
-//! The command line: `serve`, `migrate`, `import SOURCE LOCATION`, `users add`, `demo`.
+//! The command line: the platform's commands (`serve`, `migrate`, `import SOURCE LOCATION`,
+//! `demo`) and the subcommands each context registers (`users` for access). The import
+//! sources are the ones the contexts' importers read.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand};
+use clap::{Arg, ArgMatches, Command};
 
 use super::web::{self, Transport, WebApp};
-use super::{OWNER_POOL_SIZE, Platform};
+use super::{OWNER_POOL_SIZE, Platform, contexts};
 use crate::adapters::config::{Config, SESSION_KEY_BYTES, SessionKeyError, session_key_bytes};
 use crate::adapters::importers::landings::importer::{PeskaasLandings, report_lines};
 use crate::adapters::importers::landings::synthetic;
-use crate::adapters::persistence::access::users::DieselJurisdictionDirectory;
 use crate::adapters::persistence::shared as persistence;
-use crate::adapters::security::{
-    hasher::Argon2idHasher, password_strength::ZxcvbnStrength, random_hex,
-};
-use crate::application::access::{Credentials, NewGrants, NewUser, add_user};
+use crate::adapters::security::random_hex;
 use crate::application::shared::Caller;
-use crate::domain::access::{Email, Role, User};
-use crate::domain::shared::JurisdictionPath;
 
-/// tasi: monitoring and analytics for small-scale fisheries.
-#[derive(Parser)]
-#[command(version, about)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
+/// A source `tasi import` offers: `tasi import SOURCE LOCATION`.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportSource {
+    /// The source's name on the command line (`peskaas`, `pds-trips`).
+    pub source: &'static str,
+    /// What it is, for the help.
+    pub about: &'static str,
+    /// What LOCATION is: `DIR` or `FILE`.
+    pub location: &'static str,
+    /// What LOCATION holds, for the help.
+    pub location_help: &'static str,
 }
 
-#[derive(Subcommand)]
-enum Command {
-    /// Serve the web application on TASI_BIND (default 127.0.0.1:8080).
-    Serve,
-    /// Create the database if it does not exist, then apply migrations.
-    Migrate,
-    /// Import data from files.
-    Import {
-        #[command(subcommand)]
-        source: ImportSource,
-    },
-    /// Manage users.
-    Users {
-        #[command(subcommand)]
-        action: UsersAction,
-    },
-    /// Migrate, import the PeskAAS data (or a synthetic set), create a demo admin, serve.
-    Demo {
-        /// PeskAAS directory to import; a synthetic set is generated when it does not exist.
-        #[arg(long, default_value = "../shared/data/peskaas")]
-        data: PathBuf,
-    },
+/// What a context's command needs: the configuration, and the platform of a command-line
+/// process.
+pub struct CliEnv {
+    /// The configuration read from the environment.
+    pub config: Config,
 }
 
-#[derive(Subcommand)]
-enum ImportSource {
-    /// The PeskAAS tables: municipalities.geojson, stations.csv, species.csv, trips.csv,
-    /// catches.csv (and tracked_trips.csv when present).
-    Peskaas {
-        /// The directory holding the files.
-        dir: PathBuf,
-    },
-    /// A Pelagic Data Systems trips export (CSV: Trip, Started, Ended, Boat, …, IMEI).
-    PdsTrips {
-        /// The CSV file.
-        file: PathBuf,
-    },
-    /// A Pelagic Data Systems points export (CSV: Time, Boat, Trip, Lat, Lng, Speed (M/S),
-    /// Range (Meters), Heading, …). Re-importing a file replaces its trips' positions.
-    PdsPoints {
-        /// The points file.
-        file: PathBuf,
-    },
-}
-
-impl ImportSource {
-    fn source_and_location(&self) -> (&'static str, &Path) {
-        match self {
-            ImportSource::Peskaas { dir } => ("peskaas", dir),
-            ImportSource::PdsTrips { file } => ("pds-trips", file),
-            ImportSource::PdsPoints { file } => ("pds-points", file),
-        }
+impl CliEnv {
+    /// The platform of a command-line process: the database migrated, the owner's pool
+    /// only.
+    ///
+    /// # Errors
+    /// When the database cannot be reached or migrated.
+    pub fn owner_platform(&self) -> anyhow::Result<Platform> {
+        persistence::migrate(&self.config.database_url)?;
+        let owner = persistence::connect(&self.config.database_url, OWNER_POOL_SIZE)?;
+        Ok(Platform::new(None, Some(owner)))
     }
 }
 
-#[derive(Subcommand)]
-enum UsersAction {
-    /// Add a user (or reset an existing user's password and add a grant); the password is
-    /// read from standard input (at least 12 characters).
-    Add {
-        /// The user's e-mail, used to log in.
-        #[arg(long)]
-        email: String,
-        /// Make the user an admin of every country (the first admin).
-        #[arg(long, conflicts_with_all = ["role", "jurisdiction"])]
-        admin: bool,
-        /// The role to grant: viewer, officer, analyst or admin.
-        #[arg(long, requires = "jurisdiction")]
-        role: Option<String>,
-        /// Where the role holds, as a path: `Timor-Leste/Atauro`.
-        #[arg(long, requires = "role")]
-        jurisdiction: Option<String>,
-    },
+/// The import sources of every context, each once, in the contexts' order.
+pub fn import_sources() -> Vec<ImportSource> {
+    let mut out: Vec<ImportSource> = Vec::new();
+    for c in contexts() {
+        for s in c.import_sources() {
+            if !out.iter().any(|o| o.source == s.source) {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+/// The whole command line: the platform's commands and the contexts'.
+pub fn command() -> Command {
+    let mut import = Command::new("import")
+        .about("Import data from files")
+        .subcommand_required(true);
+    for s in import_sources() {
+        import = import.subcommand(
+            Command::new(s.source).about(s.about).arg(
+                Arg::new("location")
+                    .value_name(s.location)
+                    .help(s.location_help)
+                    .required(true)
+                    .value_parser(clap::value_parser!(PathBuf)),
+            ),
+        );
+    }
+    let mut cmd = Command::new("tasi")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("tasi: monitoring and analytics for small-scale fisheries.")
+        .subcommand_required(true)
+        .subcommand(
+            Command::new("serve").about("Serve the web application on TASI_BIND (default 127.0.0.1:8080)"),
+        )
+        .subcommand(
+            Command::new("migrate")
+                .about("Create the database if it does not exist, then apply migrations"),
+        )
+        .subcommand(import)
+        .subcommand(
+            Command::new("demo")
+                .about("Migrate, import the PeskAAS data (or a synthetic set), create a demo admin, serve")
+                .arg(
+                    Arg::new("data")
+                        .long("data")
+                        .value_name("DIR")
+                        .help("PeskAAS directory to import; a synthetic set is generated when it does not exist")
+                        .default_value("../shared/data/peskaas")
+                        .value_parser(clap::value_parser!(PathBuf)),
+                ),
+        );
+    for c in contexts() {
+        for sub in c.commands() {
+            cmd = cmd.subcommand(sub);
+        }
+    }
+    cmd
 }
 
 fn init_tracing() {
@@ -121,13 +127,6 @@ fn init_tracing() {
     }
 }
 
-/// The platform of a command-line process: migrated, on the owner's pool only.
-fn owner_platform(config: &Config) -> anyhow::Result<Platform> {
-    persistence::migrate(&config.database_url)?;
-    let owner = persistence::connect(&config.database_url, OWNER_POOL_SIZE)?;
-    Ok(Platform::new(None, Some(owner)))
-}
-
 /// Imports `location` of `source` as `by`, printing each line.
 fn import(platform: &Platform, by: &str, source: &str, location: &Path) -> anyhow::Result<()> {
     let lines = platform.import(&Caller::system(by), source, location)?;
@@ -135,36 +134,6 @@ fn import(platform: &Platform, by: &str, source: &str, location: &Path) -> anyho
         println!("{line}");
     }
     Ok(())
-}
-
-/// Adds a user through the use case.
-fn save_user(
-    platform: &Platform,
-    by: &str,
-    email: &Email,
-    password: &str,
-    grants: &NewGrants,
-) -> anyhow::Result<User> {
-    let owner = platform
-        .owner_pool()
-        .ok_or_else(|| anyhow::anyhow!("adding a user needs the owner's connections"))?;
-    let directory = DieselJurisdictionDirectory::new(owner.clone());
-    let hasher = Argon2idHasher::new()?;
-    let user = add_user(
-        platform.uow().as_ref(),
-        &directory,
-        Credentials {
-            hasher: &hasher,
-            strength: &ZxcvbnStrength,
-        },
-        &Caller::system(by),
-        &NewUser {
-            email,
-            password,
-            grants,
-        },
-    )?;
-    Ok(user)
 }
 
 /// The key that signs session cookies, from `TASI_SESSION_KEY`.
@@ -251,105 +220,86 @@ async fn serve(config: &Config, owner: persistence::PgPool) -> anyhow::Result<()
     Ok(())
 }
 
-fn read_password() -> anyhow::Result<String> {
-    let mut s = String::new();
-    std::io::stdin().read_to_string(&mut s)?;
-    Ok(s.trim_end_matches(['\n', '\r']).to_string())
+/// Migrates, imports the PeskAAS data at `data` (or, without it, a synthetic set), creates
+/// a demo admin, prints the login and serves.
+async fn demo(env: &CliEnv, data: &Path) -> anyhow::Result<()> {
+    // The demo serves plain http on this machine: Secure cookies would not come back,
+    // unless TASI_SECURE_COOKIES says otherwise.
+    let config = Config {
+        secure_cookies: std::env::var("TASI_SECURE_COOKIES").is_ok_and(|v| v == "true"),
+        session_key: Some(demo_session_key(&env.config)?),
+        ..env.config.clone()
+    };
+    let platform = env.owner_platform()?;
+    if data.join("trips.csv").exists() {
+        println!("importing {}", data.display());
+        import(&platform, "demo", "peskaas", data)?;
+    } else {
+        let dir = std::env::temp_dir().join("tasi-synthetic");
+        println!(
+            "{} not found: generating a SYNTHETIC data set in {}",
+            data.display(),
+            dir.display()
+        );
+        synthetic::write(&dir, 3000, chrono::Utc::now().date_naive())?;
+        let report = PeskaasLandings::new(platform.uow().clone(), synthetic::SOURCE)
+            .import_dir(&Caller::system("demo"), &dir)?;
+        platform.deliver();
+        for line in report_lines(&report) {
+            println!("{line}");
+        }
+    }
+    let login = super::access::demo_admin(&platform)?;
+    println!("log in as {} with password {}", login.0, login.1);
+    let owner = platform
+        .owner_pool()
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("no owner pool"))?;
+    serve(&config, owner).await
 }
 
-async fn run_command(cli: Cli) -> anyhow::Result<()> {
-    let config = Config::from_env();
-    match cli.command {
-        Command::Migrate => {
-            let applied = persistence::migrate(&config.database_url)?;
+async fn run_command(matches: ArgMatches) -> anyhow::Result<()> {
+    let env = CliEnv {
+        config: Config::from_env(),
+    };
+    let Some((name, args)) = matches.subcommand() else {
+        anyhow::bail!("give a command (tasi --help lists them)");
+    };
+    match name {
+        "migrate" => {
+            let applied = persistence::migrate(&env.config.database_url)?;
             println!("{} migration(s) applied", applied.len());
         }
-        Command::Serve => {
-            persistence::migrate(&config.database_url)?;
-            let owner = persistence::connect(&config.database_url, OWNER_POOL_SIZE)?;
-            serve(&config, owner).await?;
+        "serve" => {
+            persistence::migrate(&env.config.database_url)?;
+            let owner = persistence::connect(&env.config.database_url, OWNER_POOL_SIZE)?;
+            serve(&env.config, owner).await?;
         }
-        Command::Import { source } => {
-            let platform = owner_platform(&config)?;
-            let (source, location) = source.source_and_location();
+        "import" => {
+            let Some((source, args)) = args.subcommand() else {
+                anyhow::bail!("give a source to import (tasi import --help lists them)");
+            };
+            let location = args
+                .get_one::<PathBuf>("location")
+                .ok_or_else(|| anyhow::anyhow!("give the location to import"))?;
+            let platform = env.owner_platform()?;
             import(&platform, "cli", source, location)?;
         }
-        Command::Users {
-            action:
-                UsersAction::Add {
-                    email,
-                    admin,
-                    role,
-                    jurisdiction,
-                },
-        } => {
-            let email = Email::parse(&email)?;
-            let grants = match (admin, role, jurisdiction) {
-                (true, _, _) => NewGrants::AdminEverywhere,
-                (false, Some(role), Some(path)) => {
-                    NewGrants::On(Role::parse(&role)?, JurisdictionPath::parse(&path)?)
-                }
-                _ => anyhow::bail!("give --admin, or --role ROLE with --jurisdiction PATH"),
-            };
-            let password = read_password()?;
-            let platform = owner_platform(&config)?;
-            let user = save_user(&platform, "cli", &email, &password, &grants)?;
-            let owner = platform
-                .owner_pool()
-                .ok_or_else(|| anyhow::anyhow!("no owner pool"))?;
-            let granted =
-                crate::adapters::persistence::access::users::DieselAccounts::new(owner.clone());
-            let granted =
-                crate::application::access::ports::Accounts::grants_of(&granted, user.id)?;
-            let list: Vec<String> = granted
-                .0
-                .iter()
-                .map(|g| format!("{} on {}", g.role, g.jurisdiction))
-                .collect();
-            println!("user {} saved: {}", user.email, list.join(", "));
-        }
-        Command::Demo { data } => {
-            // The demo serves plain http on this machine: Secure cookies would not come back,
-            // unless TASI_SECURE_COOKIES says otherwise.
-            let config = Config {
-                secure_cookies: std::env::var("TASI_SECURE_COOKIES").is_ok_and(|v| v == "true"),
-                session_key: Some(demo_session_key(&config)?),
-                ..config
-            };
-            let platform = owner_platform(&config)?;
-            if data.join("trips.csv").exists() {
-                println!("importing {}", data.display());
-                import(&platform, "demo", "peskaas", &data)?;
-            } else {
-                let dir = std::env::temp_dir().join("tasi-synthetic");
-                println!(
-                    "{} not found: generating a SYNTHETIC data set in {}",
-                    data.display(),
-                    dir.display()
-                );
-                synthetic::write(&dir, 3000, chrono::Utc::now().date_naive())?;
-                let report = PeskaasLandings::new(platform.uow().clone(), synthetic::SOURCE)
-                    .import_dir(&Caller::system("demo"), &dir)?;
-                platform.deliver();
-                for line in report_lines(&report) {
-                    println!("{line}");
-                }
-            }
-            let email = Email::parse("admin@tasi.demo")?;
-            let password = random_hex(9).map_err(|e| anyhow::anyhow!("{e}"))?;
-            save_user(
-                &platform,
-                "demo",
-                &email,
-                &password,
-                &NewGrants::AdminEverywhere,
-            )?;
-            println!("log in as {email} with password {password}");
-            let owner = platform
-                .owner_pool()
+        "demo" => {
+            let data = args
+                .get_one::<PathBuf>("data")
                 .cloned()
-                .ok_or_else(|| anyhow::anyhow!("no owner pool"))?;
-            serve(&config, owner).await?;
+                .unwrap_or_else(|| PathBuf::from("../shared/data/peskaas"));
+            demo(&env, &data).await?;
+        }
+        other => {
+            let ran = contexts()
+                .into_iter()
+                .find_map(|c| c.run_command(&env, other, args));
+            match ran {
+                Some(result) => result?,
+                None => anyhow::bail!("no command `{other}`"),
+            }
         }
     }
     Ok(())
@@ -358,12 +308,44 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
 /// Parses the command line and runs it; the process's exit code.
 pub fn run() -> std::process::ExitCode {
     init_tracing();
-    let cli = Cli::parse();
-    match actix_web::rt::System::new().block_on(run_command(cli)) {
+    let matches = command().get_matches();
+    match actix_web::rt::System::new().block_on(run_command(matches)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed_and_offers_every_registered_source() {
+        command().debug_assert();
+        let sources: Vec<&str> = import_sources().iter().map(|s| s.source).collect();
+        assert_eq!(sources, vec!["peskaas", "pds-trips", "pds-points"]);
+        let m = command()
+            .try_get_matches_from(["tasi", "import", "pds-points", "points.csv"])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (name, args) = m.subcommand().unwrap_or_else(|| panic!("no subcommand"));
+        assert_eq!(name, "import");
+        assert_eq!(args.subcommand_name(), Some("pds-points"));
+        assert!(
+            command()
+                .try_get_matches_from(["tasi", "users", "add", "--email", "a@b.tl", "--admin"])
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn every_importer_has_its_import_command_and_every_command_its_importer() {
+        let mut importers = Platform::new(None, None).sources();
+        let mut commands: Vec<&str> = import_sources().iter().map(|s| s.source).collect();
+        importers.sort();
+        commands.sort();
+        assert_eq!(importers, commands);
     }
 }

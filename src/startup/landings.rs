@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::cli::ImportSource;
 use super::web::{self, AppData};
 use super::{Context, Platform, app_pool};
 use crate::adapters::http::landings::{self as pages, LandingsPages};
@@ -33,6 +34,16 @@ impl Context for Landings {
 
     fn importers(&self, uow: &Arc<DieselUnitOfWork>) -> Vec<Arc<dyn Importer>> {
         vec![Arc::new(PeskaasLandings::new(uow.clone(), peskaas::SOURCE))]
+    }
+
+    fn import_sources(&self) -> Vec<ImportSource> {
+        vec![ImportSource {
+            source: peskaas::SOURCE,
+            about: "The PeskAAS tables: municipalities.geojson, stations.csv, species.csv, \
+                    trips.csv, catches.csv (and tracked_trips.csv when present)",
+            location: "DIR",
+            location_help: "The directory holding the files",
+        }]
     }
 
     fn endpoints(&self) -> Vec<Endpoint> {

@@ -55,6 +55,28 @@ pub trait Context: Sync {
     fn http_data(&self, _platform: &Platform) -> anyhow::Result<Vec<web::AppData>> {
         Ok(Vec::new())
     }
+
+    /// The sources the context's importers read, as `tasi import SOURCE LOCATION` offers
+    /// them.
+    fn import_sources(&self) -> Vec<cli::ImportSource> {
+        Vec::new()
+    }
+
+    /// The context's own command-line subcommands (`tasi users …` for access).
+    fn commands(&self) -> Vec<clap::Command> {
+        Vec::new()
+    }
+
+    /// Runs `command` with `args` when it is one of the context's subcommands; `None` when
+    /// it is not.
+    fn run_command(
+        &self,
+        _env: &cli::CliEnv,
+        _command: &str,
+        _args: &clap::ArgMatches,
+    ) -> Option<anyhow::Result<()>> {
+        None
+    }
 }
 
 /// The application role's pool of `platform`, which pages need.

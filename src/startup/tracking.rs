@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::cli::ImportSource;
 use super::web::{self, AppData};
 use super::{Context, Platform, app_pool};
 use crate::adapters::http::shared::routes::Endpoint;
@@ -32,6 +33,31 @@ impl Context for Tracking {
             Arc::new(PeskaasTracks(imports.clone())),
             Arc::new(PdsTrips(imports.clone())),
             Arc::new(PdsPoints(imports)),
+        ]
+    }
+
+    fn import_sources(&self) -> Vec<ImportSource> {
+        vec![
+            ImportSource {
+                source: "peskaas",
+                about: "The PeskAAS tables, with tracked_trips.csv",
+                location: "DIR",
+                location_help: "The directory holding the files",
+            },
+            ImportSource {
+                source: "pds-trips",
+                about: "A Pelagic Data Systems trips export (CSV: Trip, Started, Ended, Boat, …, IMEI)",
+                location: "FILE",
+                location_help: "The CSV file",
+            },
+            ImportSource {
+                source: "pds-points",
+                about: "A Pelagic Data Systems points export (CSV: Time, Boat, Trip, Lat, Lng, \
+                        Speed (M/S), Range (Meters), Heading, …); re-importing a file replaces \
+                        its trips' positions",
+                location: "FILE",
+                location_help: "The points file",
+            },
         ]
     }
 
