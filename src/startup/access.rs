@@ -12,8 +12,9 @@ use super::{Context, Platform, app_pool};
 use crate::adapters::http::access::{self as pages, AccessPages};
 use crate::adapters::http::shared::routes::{Endpoint, NavEntry};
 use crate::adapters::persistence::access::users::{
-    DieselAccounts, DieselAdminQueries, DieselJurisdictionDirectory,
+    DieselAccounts, DieselAdminQueries, DieselJurisdictionDirectory, append_audit,
 };
+use crate::adapters::persistence::shared::AuditWriter;
 use crate::adapters::security::{
     hasher::Argon2idHasher, password_strength::ZxcvbnStrength, random_hex,
 };
@@ -91,6 +92,15 @@ impl Context for Access {
         ]
     }
 
+    fn audit_log(&self) -> Option<AuditWriter> {
+        Some(append_audit)
+    }
+
+    fn demo_visit(&self, platform: &Platform) -> anyhow::Result<Vec<String>> {
+        let (email, password) = demo_admin(platform)?;
+        Ok(vec![format!("log in as {email} with password {password}")])
+    }
+
     fn run_command(
         &self,
         env: &CliEnv,
@@ -166,7 +176,7 @@ fn save_user(
 ///
 /// # Errors
 /// When the password cannot be made or the user saved.
-pub fn demo_admin(platform: &Platform) -> anyhow::Result<(Email, String)> {
+fn demo_admin(platform: &Platform) -> anyhow::Result<(Email, String)> {
     let email = Email::parse("admin@tasi.demo")?;
     let password = random_hex(9).map_err(|e| anyhow::anyhow!("{e}"))?;
     save_user(platform, "demo", &email, &password, &NewGrants::AdminEverywhere)?;

@@ -9,8 +9,6 @@ use clap::{Arg, ArgMatches, Command};
 use super::web::{self, Transport, WebApp};
 use super::{OWNER_POOL_SIZE, Platform, contexts};
 use crate::adapters::config::{Config, SESSION_KEY_BYTES, SessionKeyError, session_key_bytes};
-use crate::adapters::importers::landings::importer::{PeskaasLandings, report_lines};
-use crate::adapters::importers::landings::synthetic;
 use crate::adapters::persistence::shared as persistence;
 use crate::adapters::security::random_hex;
 use crate::application::shared::Caller;
@@ -198,13 +196,12 @@ async fn serve(config: &Config, owner: persistence::PgPool) -> anyhow::Result<()
     let key = session_key(config)?;
     let pool = persistence::connect(&config.app_database_url, 16)?;
     persistence::check_app_role(&pool)?;
-    let synthetic = {
-        let p = pool.clone();
-        actix_web::web::block(move || {
-            crate::adapters::persistence::landings::queries::holds_synthetic_data(&p)
-        })
-        .await??
-    };
+    let platform = Platform::new(Some(pool), Some(owner));
+    let synthetic = contexts()
+        .iter()
+        .map(|c| c.holds_synthetic_data(&platform))
+        .collect::<anyhow::Result<Vec<bool>>>()?
+        .contains(&true);
     let listener = std::net::TcpListener::bind(&config.bind)?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving");
@@ -214,14 +211,14 @@ async fn serve(config: &Config, owner: persistence::PgPool) -> anyhow::Result<()
         secure_cookies: config.secure_cookies,
         hsts: config.https(),
     };
-    let platform = Platform::new(Some(pool), Some(owner));
     let app = WebApp::new(&platform, synthetic)?.with_public_url(config.public_url.clone());
     web::run(listener, app, transport)?.await?;
     Ok(())
 }
 
-/// Migrates, imports the PeskAAS data at `data` (or, without it, a synthetic set), creates
-/// a demo admin, prints the login and serves.
+/// Migrates, lets each context bring its demonstration data (the PeskAAS data at `data`,
+/// or a synthetic set) and then prepare a visit (a demo admin), prints what they say (the
+/// login among it) and serves.
 async fn demo(env: &CliEnv, data: &Path) -> anyhow::Result<()> {
     // The demo serves plain http on this machine: Secure cookies would not come back,
     // unless TASI_SECURE_COOKIES says otherwise.
@@ -231,26 +228,16 @@ async fn demo(env: &CliEnv, data: &Path) -> anyhow::Result<()> {
         ..env.config.clone()
     };
     let platform = env.owner_platform()?;
-    if data.join("trips.csv").exists() {
-        println!("importing {}", data.display());
-        import(&platform, "demo", "peskaas", data)?;
-    } else {
-        let dir = std::env::temp_dir().join("tasi-synthetic");
-        println!(
-            "{} not found: generating a SYNTHETIC data set in {}",
-            data.display(),
-            dir.display()
-        );
-        synthetic::write(&dir, 3000, chrono::Utc::now().date_naive())?;
-        let report = PeskaasLandings::new(platform.uow().clone(), synthetic::SOURCE)
-            .import_dir(&Caller::system("demo"), &dir)?;
-        platform.deliver();
-        for line in report_lines(&report) {
+    for c in contexts() {
+        for line in c.demo_data(&platform, data)? {
             println!("{line}");
         }
     }
-    let login = super::access::demo_admin(&platform)?;
-    println!("log in as {} with password {}", login.0, login.1);
+    for c in contexts() {
+        for line in c.demo_visit(&platform)? {
+            println!("{line}");
+        }
+    }
     let owner = platform
         .owner_pool()
         .cloned()

@@ -1,6 +1,7 @@
 //! The landings context's module: its pages, its summary projector and its PeskAAS
 //! importer.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use super::cli::ImportSource;
@@ -8,14 +9,17 @@ use super::web::{self, AppData};
 use super::{Context, Platform, app_pool};
 use crate::adapters::http::landings::{self as pages, LandingsPages};
 use crate::adapters::http::shared::routes::{Endpoint, NavEntry};
-use crate::adapters::importers::landings::importer::PeskaasLandings;
+use crate::adapters::importers::landings::importer::{PeskaasLandings, report_lines};
+use crate::adapters::importers::landings::synthetic;
 use crate::adapters::importers::landings::peskaas;
 use crate::adapters::persistence::geography::queries::DieselGeographyQueries;
-use crate::adapters::persistence::landings::queries::DieselLandingQueries;
+use crate::adapters::persistence::landings::queries::{
+    DieselLandingQueries, holds_synthetic_data,
+};
 use crate::adapters::persistence::shared::DieselUnitOfWork;
 use crate::application::ingestion::ports::Importer;
 use crate::application::landings::project_summaries::SummaryProjector;
-use crate::application::shared::Subscriber;
+use crate::application::shared::{Caller, Subscriber};
 
 /// The landings context.
 pub struct Landings;
@@ -60,5 +64,30 @@ impl Context for Landings {
             queries: Arc::new(DieselLandingQueries::new(pool.clone())),
             geography: Arc::new(DieselGeographyQueries::new(pool)),
         })])
+    }
+
+    fn holds_synthetic_data(&self, platform: &Platform) -> anyhow::Result<bool> {
+        Ok(holds_synthetic_data(&app_pool(platform)?)?)
+    }
+
+    fn demo_data(&self, platform: &Platform, data: &Path) -> anyhow::Result<Vec<String>> {
+        if data.join("trips.csv").exists() {
+            // The PeskAAS data, through every importer of the source (tracked trips too).
+            let mut lines = vec![format!("importing {}", data.display())];
+            lines.extend(platform.import(&Caller::system("demo"), peskaas::SOURCE, data)?);
+            return Ok(lines);
+        }
+        let dir = std::env::temp_dir().join("tasi-synthetic");
+        let mut lines = vec![format!(
+            "{} not found: generating a SYNTHETIC data set in {}",
+            data.display(),
+            dir.display()
+        )];
+        synthetic::write(&dir, 3000, chrono::Utc::now().date_naive())?;
+        let report = PeskaasLandings::new(platform.uow().clone(), synthetic::SOURCE)
+            .import_dir(&Caller::system("demo"), &dir)?;
+        platform.deliver();
+        lines.extend(report_lines(&report));
+        Ok(lines)
     }
 }

@@ -11,8 +11,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::adapters::http::shared::routes::{Endpoint, NavEntry};
-use crate::adapters::persistence::access::users::append_audit;
-use crate::adapters::persistence::shared::{DieselOutbox, DieselUnitOfWork, PgPool};
+use crate::adapters::persistence::shared::{AuditWriter, DieselOutbox, DieselUnitOfWork, PgPool};
 use crate::application::ingestion::import_files::{ImportFilesError, import_files};
 use crate::application::ingestion::ports::{ImportReporter, Importer};
 use crate::application::shared::{Caller, Delivery, Relay, Subscriber};
@@ -77,6 +76,58 @@ pub trait Context: Sync {
     ) -> Option<anyhow::Result<()>> {
         None
     }
+
+    /// The writer of the audit log, when the context keeps it (access does): the unit of
+    /// work writes every audit entry through it.
+    fn audit_log(&self) -> Option<AuditWriter> {
+        None
+    }
+
+    /// True when the data the context holds are a synthetic demonstration set (every page
+    /// then says so).
+    ///
+    /// # Errors
+    /// When the database fails.
+    fn holds_synthetic_data(&self, _platform: &Platform) -> anyhow::Result<bool> {
+        Ok(false)
+    }
+
+    /// The demo's first step: the context brings its data (from `data`, or a synthetic set
+    /// when there is none there); the lines to print.
+    ///
+    /// # Errors
+    /// When the data cannot be imported.
+    fn demo_data(&self, _platform: &Platform, _data: &Path) -> anyhow::Result<Vec<String>> {
+        Ok(Vec::new())
+    }
+
+    /// The demo's second step, once every context has its data: the context prepares what
+    /// a visitor needs (access: an admin to log in as); the lines to print.
+    ///
+    /// # Errors
+    /// When it cannot be prepared.
+    fn demo_visit(&self, _platform: &Platform) -> anyhow::Result<Vec<String>> {
+        Ok(Vec::new())
+    }
+}
+
+/// The audit log's writer, registered by the context that keeps the log; without one,
+/// writing an audit entry fails (and so does the unit of work that writes it).
+fn audit_writer() -> AuditWriter {
+    contexts()
+        .iter()
+        .find_map(|c| c.audit_log())
+        .unwrap_or(no_audit_log)
+}
+
+fn no_audit_log(
+    _conn: &mut diesel::PgConnection,
+    _caller: &crate::application::shared::Caller,
+    _entries: &[crate::application::shared::AuditEntry],
+) -> Result<(), crate::application::shared::StoreError> {
+    Err(crate::application::shared::StoreError::permanent(
+        "no context keeps an audit log",
+    ))
 }
 
 /// The application role's pool of `platform`, which pages need.
@@ -126,7 +177,7 @@ impl Platform {
     /// `owner` (the schemas' owner, for imports, the relay and its subscribers). A
     /// command-line process has only the owner's.
     pub fn new(app: Option<PgPool>, owner: Option<PgPool>) -> Self {
-        let base = DieselUnitOfWork::new(app.clone(), owner.clone(), append_audit);
+        let base = DieselUnitOfWork::new(app.clone(), owner.clone(), audit_writer());
         let system = Arc::new(base.clone());
         let mut subscribers = Vec::new();
         let mut importers = Vec::new();

@@ -18,10 +18,10 @@ use crate::adapters::http::access::guard::login_guard;
 use crate::adapters::http::shared::errors;
 use crate::adapters::http::shared::routes::{Endpoint, NavEntry, PublicRoutes};
 use crate::adapters::http::shared::state::AppState;
+use crate::adapters::persistence::access::sessions::PgSessionStore;
 use crate::adapters::persistence::shared::ping;
 use crate::adapters::security::csrf::csrf_guard;
 use crate::adapters::security::input::refuse_nul_input;
-use crate::adapters::security::session_store::PgSessionStore;
 use crate::adapters::security::throttle::LoginThrottle;
 use crate::application::shared::{Clock, Relay};
 

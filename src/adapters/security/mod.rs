@@ -1,11 +1,11 @@
-//! Security adapters: the argon2id password hasher, the PostgreSQL session store, CSRF
-//! tokens, login throttling and refusing NUL characters.
+//! Security adapters of the platform: the argon2id password hasher and the password
+//! strength estimate (behind the access context's ports), CSRF tokens, login throttling,
+//! and refusing NUL characters.
 
 pub mod csrf;
 pub mod hasher;
 pub mod input;
 pub mod password_strength;
-pub mod session_store;
 pub mod throttle;
 
 /// `n` random bytes from the operating system, as lowercase hex (2n characters).

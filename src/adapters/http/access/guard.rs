@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::AccessPages;
 use crate::adapters::http::shared::caller::CurrentUser;
 use crate::adapters::http::shared::state::AppState;
-use crate::adapters::security::session_store::{AUTH_AT_KEY, SEEN_AT_KEY, USER_ID_KEY};
+use crate::adapters::persistence::access::sessions::{AUTH_AT_KEY, SEEN_AT_KEY, USER_ID_KEY};
 use crate::application::shared::AuditEntry;
 use crate::domain::access::Grants;
 

@@ -13,8 +13,8 @@ use crate::adapters::http::shared::page::{client_addr, public_chrome};
 use crate::adapters::http::shared::routes::Endpoint;
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::http::shared::views::Chrome;
+use crate::adapters::persistence::access::sessions::{AUTH_AT_KEY, SEEN_AT_KEY, USER_ID_KEY};
 use crate::adapters::security::csrf;
-use crate::adapters::security::session_store::{AUTH_AT_KEY, SEEN_AT_KEY, USER_ID_KEY};
 use crate::application::access::authenticate;
 use crate::application::shared::AuditEntry;
 

@@ -2,4 +2,5 @@
 //! audit log (schema `access`).
 
 pub mod schema;
+pub mod sessions;
 pub mod users;

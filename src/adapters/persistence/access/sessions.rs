@@ -1,5 +1,6 @@
-//! actix-session's `SessionStore` over PostgreSQL (`access.sessions`): the cookie carries
-//! only a 256-bit random key; the state lives on the server, so a session can be ended there.
+//! The access context's sessions: actix-session's `SessionStore` over PostgreSQL
+//! (`access.sessions`). The cookie carries only a 256-bit random key; the state lives on
+//! the server, so a session can be ended there.
 
 use std::collections::HashMap;
 
@@ -9,7 +10,7 @@ use chrono::Utc;
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use crate::adapters::persistence::access::schema::sessions as s;
+use super::schema::sessions as s;
 use crate::adapters::persistence::shared::PgPool;
 
 /// The session key under which the logged-in user's id is kept.
@@ -82,7 +83,8 @@ impl SessionStore for PgSessionStore {
         state: HashMap<String, String>,
         ttl: &Duration,
     ) -> Result<SessionKey, SaveError> {
-        let key = super::random_hex(32).map_err(|e| SaveError::Other(anyhow::anyhow!("{e}")))?;
+        let key = crate::adapters::security::random_hex(32)
+            .map_err(|e| SaveError::Other(anyhow::anyhow!("{e}")))?;
         let json = serde_json::to_value(&state).map_err(|e| SaveError::Serialization(e.into()))?;
         let user = user_of(&state);
         let expires = expiry(ttl);
