@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 
 use chrono::Duration;
-use common::{TestClock, TestDb, add_user_as, client, csrf_of, get, peskaas_dir, spawn_state};
+use common::{TestClock, TestDb, add_user_as, client, csrf_of, get, spawn_state};
 use reqwest::{Client, StatusCode};
 use tasi::adapters::http::shared::views::int;
 use tasi::adapters::importers::landings::peskaas::SOURCE;
@@ -51,9 +51,12 @@ fn session_cookie(r: &reqwest::Response) -> Option<String> {
         .map(|v| v.split(';').next().unwrap_or_default().to_string())
 }
 
+/// A database with a sample of the real data (every 25th landing): the jurisdiction tree
+/// and landings in every municipality are what these tests need, not the whole set.
 fn with_data() -> TestDb {
     let db = TestDb::new();
-    common::import_dir(&db, &peskaas_dir(), SOURCE).unwrap_or_else(|e| panic!("{e}"));
+    let sample = common::peskaas_sample(25);
+    common::import_dir(&db, &sample.0, SOURCE).unwrap_or_else(|e| panic!("{e}"));
     db
 }
 

@@ -4,5 +4,6 @@ pub mod clock;
 pub mod config;
 pub mod http;
 pub mod importers;
+pub mod memory;
 pub mod persistence;
 pub mod security;

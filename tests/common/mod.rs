@@ -106,6 +106,46 @@ pub fn peskaas_dir() -> PathBuf {
     dir
 }
 
+/// A small sample of the real PeskAAS data in a scratch directory: the real jurisdictions
+/// and species, every `every`-th surveyed landing (so every municipality keeps some) with
+/// its catch lines. For tests of access and administration, where what matters is the
+/// jurisdiction tree and landings in more than one municipality, not the whole set.
+pub fn peskaas_sample(every: usize) -> Scratch {
+    let from = peskaas_dir();
+    let dir = Scratch::new();
+    for f in ["municipalities.geojson", "stations.csv", "species.csv"] {
+        std::fs::copy(from.join(f), dir.0.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+    }
+    let mut kept = std::collections::HashSet::new();
+    let mut trips =
+        csv::Reader::from_path(from.join("trips.csv")).unwrap_or_else(|e| panic!("{e}"));
+    let mut out = csv::Writer::from_path(dir.0.join("trips.csv")).unwrap_or_else(|e| panic!("{e}"));
+    out.write_record(trips.headers().unwrap_or_else(|e| panic!("{e}")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (i, r) in trips.records().enumerate() {
+        let r = r.unwrap_or_else(|e| panic!("{e}"));
+        if i % every.max(1) == 0 {
+            kept.insert(r.get(0).unwrap_or_default().to_string());
+            out.write_record(&r).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    out.flush().unwrap_or_else(|e| panic!("{e}"));
+    let mut catches =
+        csv::Reader::from_path(from.join("catches.csv")).unwrap_or_else(|e| panic!("{e}"));
+    let mut out =
+        csv::Writer::from_path(dir.0.join("catches.csv")).unwrap_or_else(|e| panic!("{e}"));
+    out.write_record(catches.headers().unwrap_or_else(|e| panic!("{e}")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for r in catches.records() {
+        let r = r.unwrap_or_else(|e| panic!("{e}"));
+        if kept.contains(r.get(0).unwrap_or_default()) {
+            out.write_record(&r).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    out.flush().unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
 /// A scratch directory removed when dropped.
 pub struct Scratch(pub PathBuf);
 

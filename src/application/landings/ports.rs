@@ -370,6 +370,13 @@ pub trait LandingReviews {
     /// [`StoreError`] when the database fails.
     fn lock_landing(&mut self, id: Uuid) -> Result<bool, StoreError>;
 
+    /// The landing `id` as reported (its catch lines with it), when it exists within the
+    /// transaction's scope.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails or the landing does not read back.
+    fn reported(&mut self, id: Uuid) -> Result<Option<SurveyedLanding>, StoreError>;
+
     /// Appends the review event of `landing` (append-only).
     ///
     /// # Errors

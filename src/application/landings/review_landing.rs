@@ -5,12 +5,12 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::ports::{LandingQueries, LandingsTx};
+use super::ports::LandingsTx;
 use crate::application::shared::{
     AuditEntry, Caller, StoreError, StoreFailure, Transaction, UnitOfWork,
 };
 use crate::domain::landings::{Decision, LandingReviewed, PESKAAS_2020, Peskaas2020, Review};
-use crate::domain::shared::{AccessScope, DomainEvent};
+use crate::domain::shared::DomainEvent;
 
 /// Why a review was not recorded.
 #[derive(Debug, thiserror::Error)]
@@ -43,21 +43,21 @@ pub struct ReviewOutcome {
     pub site_path: String,
 }
 
-/// Records `review` of landing `id` by `caller`, whose scope (`scope`: the reviewer's
-/// review scope) must cover it, in one unit of work under that scope: the review event, the
-/// landing's new outcome, the `review` audit entry and [`LandingReviewed`]. The reported
-/// values are kept; the review is appended to the landing's history. The summaries change
-/// when the event reaches the summary projector (the relay, right after the commit).
+/// Records `review` of landing `id` by `caller` (the reviewer, whose scope is that of their
+/// permission to review), in one unit of work under that scope: reads the landing as
+/// reported, appends the review, stores the landing's new outcome, writes the `review`
+/// audit entry and publishes [`LandingReviewed`]. The reported values are kept. The
+/// summaries change when the event reaches the summary projector (the relay, right after
+/// the commit).
 ///
 /// # Errors
-/// [`ReviewLandingError::NotFound`] when the landing does not exist or is outside `scope`;
-/// [`ReviewLandingError::Store`] when the database fails (nothing is written).
-#[tracing::instrument(skip(uow, queries, caller, review), fields(decision = review.decision.key()))]
+/// [`ReviewLandingError::NotFound`] when the landing does not exist or is outside the
+/// caller's scope; [`ReviewLandingError::Store`] when the database fails (nothing is
+/// written).
+#[tracing::instrument(skip(uow, caller, review), fields(decision = review.decision.key()))]
 pub fn review_landing<U>(
     uow: &U,
-    queries: &dyn LandingQueries,
     caller: &Caller,
-    scope: &AccessScope,
     id: Uuid,
     review: &Review,
     today: NaiveDate,
@@ -66,21 +66,21 @@ where
     U: UnitOfWork,
     U::Tx: LandingsTx,
 {
-    let detail = queries
-        .landing(scope, id)?
-        .ok_or(ReviewLandingError::NotFound)?;
-    let landing = &detail.landing;
-    let (assessment, counts) = review.outcome(&Peskaas2020::default(), landing, today);
-    let changes = match &review.decision {
-        Decision::Correct(c) => c.changes(landing),
-        _ => Vec::new(),
-    };
-    uow.run(caller, |tx| {
+    let outcome = uow.run(caller, |tx| {
         if !tx.reviews().lock_landing(id)? {
             return Err(ReviewLandingError::NotFound);
         }
+        let landing = tx
+            .reviews()
+            .reported(id)?
+            .ok_or(ReviewLandingError::NotFound)?;
+        let (assessment, counts) = review.outcome(&Peskaas2020::default(), &landing, today);
+        let changes = match &review.decision {
+            Decision::Correct(c) => c.changes(&landing),
+            _ => Vec::new(),
+        };
         tx.reviews()
-            .append_review(landing, review, &changes, PESKAAS_2020)?;
+            .append_review(&landing, review, &changes, PESKAAS_2020)?;
         tx.reviews()
             .store_outcome(id, &assessment, counts, review.decision.key())?;
         tx.audit(
@@ -92,15 +92,19 @@ where
                 .with("counts_in_summaries", counts),
         );
         tx.publish(DomainEvent::new(
-            LandingReviewed::of(landing, review, counts),
+            LandingReviewed::of(&landing, review, counts),
             review.at,
         ))?;
-        Ok(())
+        Ok(ReviewOutcome {
+            source_id: landing.source_id,
+            counts_in_summaries: counts,
+            site_path: landing.site.path.to_string(),
+        })
     })?;
-    tracing::info!(source_id = landing.source_id, counts, "landing reviewed");
-    Ok(ReviewOutcome {
-        source_id: landing.source_id,
-        counts_in_summaries: counts,
-        site_path: landing.site.path.to_string(),
-    })
+    tracing::info!(
+        source_id = outcome.source_id,
+        counts = outcome.counts_in_summaries,
+        "landing reviewed"
+    );
+    Ok(outcome)
 }

@@ -8,20 +8,15 @@ use uuid::Uuid;
 
 use super::list::{landing_row, landing_view};
 use super::views::*;
-use super::{LandingsPages, nonempty};
-use crate::adapters::http::landings::out_of_scope;
-use crate::adapters::http::shared::errors::{internal, not_found_page};
-use crate::adapters::http::shared::page::{client_addr, context, render};
+use super::{LandingsPages, nonempty, out_of_scope};
+use crate::adapters::http::shared::errors::{failure, internal, not_found_page};
+use crate::adapters::http::shared::page::{caller_of, context, render};
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::http::shared::views::int;
 use crate::application::landings::ports::LandingFilter;
-use crate::application::landings::review_landing::ReviewLandingError;
-use crate::application::landings::review_landing::review_landing;
-use crate::application::shared::Caller;
+use crate::application::landings::review_landing::{ReviewLandingError, review_landing};
 use crate::domain::access::Permission;
-use crate::domain::landings::Corrections;
-use crate::domain::landings::Decision;
-use crate::domain::landings::Review;
+use crate::domain::landings::{Corrections, Decision, Review};
 
 /// The review form's fields; empty correction fields leave values as reported.
 #[derive(Deserialize)]
@@ -104,15 +99,11 @@ pub(super) async fn review_post(
             };
         }
     };
-    let (queries, uow) = (pages.queries.clone(), state.uow.clone());
-    let caller = Caller::user(current.user.id, current.user.email.as_str(), scope.clone())
-        .from_addr(client_addr(&req));
-    let (s2, r2) = (scope.clone(), review.clone());
+    let uow = state.uow.clone();
+    let caller = caller_of(&req, &current, &scope);
+    let r2 = review.clone();
     let today = now.date_naive();
-    let outcome = web::block(move || {
-        review_landing(uow.as_ref(), queries.as_ref(), &caller, &s2, id, &r2, today)
-    })
-    .await;
+    let outcome = web::block(move || review_landing(uow.as_ref(), &caller, id, &r2, today)).await;
     match outcome {
         Ok(Ok(_)) => {
             // The summaries show the review's effect on the reviewer's next page.
@@ -124,7 +115,7 @@ pub(super) async fn review_post(
         Ok(Err(ReviewLandingError::NotFound)) => {
             out_of_scope(&req, &state, &pages, &current, "landing", id).await
         }
-        Ok(Err(e)) => internal(&e),
+        Ok(Err(e)) => failure(&e),
         Err(e) => internal(&e),
     }
 }

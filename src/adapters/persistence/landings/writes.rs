@@ -9,12 +9,13 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 use uuid::Uuid;
 
+use crate::adapters::persistence::landings::queries::landing_detail;
 use crate::adapters::persistence::landings::schema as l;
 use crate::adapters::persistence::shared::{DieselTx, store_err};
 use crate::application::landings::ports::{
     AssessedLanding, ImportRecord, LandingImports, LandingReviews, LandingsTx, SummaryProjection,
 };
-use crate::application::shared::{RejectedRow, StoreError};
+use crate::application::shared::{RejectedRow, StoreError, Transaction};
 use crate::domain::landings::{
     Assessment, BoatType, Decision, FisherHours, MonthlySummaryRow, Review, Species, SummaryInput,
     SurveyedLanding,
@@ -514,6 +515,11 @@ fn write_read_models(
 }
 
 impl LandingReviews for DieselTx {
+    fn reported(&mut self, id: Uuid) -> Result<Option<SurveyedLanding>, StoreError> {
+        let scope = self.caller().scope().cloned();
+        Ok(landing_detail(self.conn(), scope.as_ref(), id)?.map(|d| d.landing))
+    }
+
     fn lock_landing(&mut self, id: Uuid) -> Result<bool, StoreError> {
         let found: Option<Uuid> = l::surveyed_landings::table
             .find(id)
