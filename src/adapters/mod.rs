@@ -1,4 +1,5 @@
-//! Adapters: the outside world behind the ports (PostgreSQL, HTTP, source files, hashing).
+//! Adapters: the outside world behind the ports (PostgreSQL, HTTP, source files, hashing), by
+//! context, and in-memory ones for fast tests of the use cases.
 
 pub mod clock;
 pub mod config;

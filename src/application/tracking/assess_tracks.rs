@@ -5,53 +5,10 @@
 
 use uuid::Uuid;
 
-use super::ports::TrackingTx;
+use super::ports::{TrackAssessment, TrackingTx};
 use crate::application::shared::{Caller, StoreError, Transaction, UnitOfWork};
-use crate::domain::shared::{DomainEvent, LatLon, MultiPolygon};
-use crate::domain::tracking::{TrackFlag, TrackRules, TrackedTrip, TrackedTripsReassessed, code};
-
-/// A stored trip with its positions, and the flags it carries now.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredTrack {
-    /// tasi's id.
-    pub id: Uuid,
-    /// The trip with every stored position, in time order.
-    pub trip: TrackedTrip,
-    /// Its flags as stored.
-    pub flags: Vec<TrackFlag>,
-}
-
-/// What one assessment stores on a trip.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrackAssessment {
-    /// The flags: the rules' on the positions, and the duplicate flags of the import.
-    pub flags: Vec<TrackFlag>,
-    /// At most 10 positions evenly spaced along the track (PeskAAS's track signature).
-    pub samples: Vec<LatLon>,
-    /// Distance travelled, metres: as reported, else along the positions.
-    pub distance_m: Option<f64>,
-}
-
-/// Reads and writes of a reassessment, inside its unit of work.
-pub trait TrackAssessments {
-    /// The land the on-land rule uses: the municipality boundaries.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn land(&mut self) -> Result<Vec<MultiPolygon>, StoreError>;
-
-    /// The stored PDS trips among `source_ids` that have positions, with them.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails or a stored trip no longer reads back.
-    fn tracks(&mut self, source_ids: &[String]) -> Result<Vec<StoredTrack>, StoreError>;
-
-    /// Stores `assessment` on trip `id`.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn store(&mut self, id: Uuid, assessment: &TrackAssessment) -> Result<(), StoreError>;
-}
+use crate::domain::shared::{DomainEvent, LatLon};
+use crate::domain::tracking::{TrackRules, TrackedTripsReassessed, code};
 
 /// Trips read and assessed at a time (bounds the positions held in memory).
 pub const CHUNK: usize = 200;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::application::shared::{RejectedRow, StoreError, TableCounts, Transaction};
-use crate::domain::shared::{AccessScope, MultiPolygon};
+use crate::domain::shared::{AccessScope, LatLon, MultiPolygon};
 use crate::domain::tracking::{TrackFlag, TrackedTrip};
 
 /// A tracked trip as a source gives it, before the track rules: the trip, and what the
@@ -127,12 +127,55 @@ pub trait TrackedTripImports {
     ) -> Result<(), StoreError>;
 }
 
+/// A stored trip with its positions, and the flags it carries now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredTrack {
+    /// tasi's id.
+    pub id: Uuid,
+    /// The trip with every stored position, in time order.
+    pub trip: TrackedTrip,
+    /// Its flags as stored.
+    pub flags: Vec<TrackFlag>,
+}
+
+/// What one assessment stores on a trip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrackAssessment {
+    /// The flags: the rules' on the positions, and the duplicate flags of the import.
+    pub flags: Vec<TrackFlag>,
+    /// At most 10 positions evenly spaced along the track (PeskAAS's track signature).
+    pub samples: Vec<LatLon>,
+    /// Distance travelled, metres: as reported, else along the positions.
+    pub distance_m: Option<f64>,
+}
+
+/// Reads and writes of a reassessment, inside its unit of work.
+pub trait TrackAssessments {
+    /// The land the on-land rule uses: the municipality boundaries.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn land(&mut self) -> Result<Vec<MultiPolygon>, StoreError>;
+
+    /// The stored PDS trips among `source_ids` that have positions, with them.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails or a stored trip no longer reads back.
+    fn tracks(&mut self, source_ids: &[String]) -> Result<Vec<StoredTrack>, StoreError>;
+
+    /// Stores `assessment` on trip `id`.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn store(&mut self, id: Uuid, assessment: &TrackAssessment) -> Result<(), StoreError>;
+}
+
 /// The transaction of the tracking use cases: hands out the ports they write through.
 pub trait TrackingTx: Transaction {
     /// The writes of an import of tracked trips.
     fn trips(&mut self) -> &mut dyn TrackedTripImports;
     /// The reads and writes of a reassessment of trips on their positions.
-    fn assessments(&mut self) -> &mut dyn super::assess_tracks::TrackAssessments;
+    fn assessments(&mut self) -> &mut dyn TrackAssessments;
     /// The writer of an import of positions (positions imports wait for each other: one
     /// at a time).
     ///

@@ -11,13 +11,13 @@ use diesel::sql_types::{Bool, Date, Double, Int8, Text};
 use uuid::Uuid;
 
 use crate::adapters::persistence::landings::schema as l;
-use crate::adapters::persistence::landings::writes::summary_inputs_where;
 use crate::adapters::persistence::shared::{PgPool, PgPooled, ScopedRead, store_err, unreadable};
 use crate::application::landings::ports::{
     FlagCount, ImportRecord, LandingDetail, LandingFilter, LandingListItem, LandingQueries,
     MonthFigures, Page, ReviewRecord, SpeciesCatch,
 };
 use crate::application::shared::{RejectedRow, StoreError, TableCounts};
+use crate::domain::landings::SummaryInput;
 use crate::domain::landings::{
     Assessment, BoatType, CatchLine, CatchUse, Cpue, FisherHours, Fishers, LandingId,
     LandingSiteRef, MonthlySummaryRow, QualityFlag, Severity, SummaryScope, SurveyedLanding,
@@ -337,6 +337,52 @@ pub(crate) fn landing_detail(
         import_id: r.import_id,
         species_names,
     }))
+}
+
+/// The summarised landings (of `scope` only, when given), as the summary sees them.
+pub(crate) fn summary_inputs_where(
+    conn: &mut PgConnection,
+    scope: Option<&crate::domain::shared::AccessScope>,
+) -> Result<Vec<SummaryInput>, StoreError> {
+    use l::surveyed_landings as s;
+    type Row = (
+        Option<NaiveDate>,
+        Option<String>,
+        Option<i16>,
+        Option<f64>,
+        f64,
+        Option<f64>,
+    );
+    let mut q = s::table
+        .filter(s::counts_in_summaries.eq(true))
+        .into_boxed::<diesel::pg::Pg>();
+    if let Some(scope) = scope {
+        q = q.filter(site_in_scope(scope));
+    }
+    let rows: Vec<Row> = q
+        .select((
+            s::landing_date,
+            s::municipality,
+            s::boat_code,
+            s::effort_fisher_hours,
+            s::catch_kg,
+            s::summary_value_usd,
+        ))
+        .load(conn)
+        .map_err(store_err)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(date, muni, boat, effort, catch, value)| {
+            Some(SummaryInput {
+                date: date?,
+                municipality: muni?,
+                boat_type: BoatType::from_code(boat?.into()).ok()?,
+                effort: FisherHours::new(effort?).ok()?,
+                catch: Kilograms::new(catch).ok()?,
+                value_usd: value,
+            })
+        })
+        .collect())
 }
 
 /// True when the scope covers a whole country (depth-1 path): national rows are visible.

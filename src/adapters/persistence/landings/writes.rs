@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 use uuid::Uuid;
 
-use crate::adapters::persistence::landings::queries::landing_detail;
+use crate::adapters::persistence::landings::queries::{landing_detail, summary_inputs_where};
 use crate::adapters::persistence::landings::schema as l;
 use crate::adapters::persistence::shared::{DieselTx, store_err};
 use crate::application::landings::ports::{
@@ -17,10 +17,9 @@ use crate::application::landings::ports::{
 };
 use crate::application::shared::{RejectedRow, StoreError, Transaction};
 use crate::domain::landings::{
-    Assessment, BoatType, Decision, FisherHours, MonthlySummaryRow, Review, Species, SummaryInput,
+    Assessment, Decision, FisherHours, MonthlySummaryRow, Review, Species, SummaryInput,
     SurveyedLanding,
 };
-use crate::domain::shared::Kilograms;
 
 #[derive(Insertable)]
 #[diesel(table_name = l::surveyed_landings, treat_none_as_default_value = false)]
@@ -391,52 +390,6 @@ impl LandingImports for DieselTx {
         }
         Ok(())
     }
-}
-
-/// The summarised landings (of `scope` only, when given), as the summary sees them.
-pub(crate) fn summary_inputs_where(
-    conn: &mut PgConnection,
-    scope: Option<&crate::domain::shared::AccessScope>,
-) -> Result<Vec<SummaryInput>, StoreError> {
-    use l::surveyed_landings as s;
-    type Row = (
-        Option<NaiveDate>,
-        Option<String>,
-        Option<i16>,
-        Option<f64>,
-        f64,
-        Option<f64>,
-    );
-    let mut q = s::table
-        .filter(s::counts_in_summaries.eq(true))
-        .into_boxed::<diesel::pg::Pg>();
-    if let Some(scope) = scope {
-        q = q.filter(crate::adapters::persistence::landings::queries::site_in_scope(scope));
-    }
-    let rows: Vec<Row> = q
-        .select((
-            s::landing_date,
-            s::municipality,
-            s::boat_code,
-            s::effort_fisher_hours,
-            s::catch_kg,
-            s::summary_value_usd,
-        ))
-        .load(conn)
-        .map_err(store_err)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(date, muni, boat, effort, catch, value)| {
-            Some(SummaryInput {
-                date: date?,
-                municipality: muni?,
-                boat_type: BoatType::from_code(boat?.into()).ok()?,
-                effort: FisherHours::new(effort?).ok()?,
-                catch: Kilograms::new(catch).ok()?,
-                value_usd: value,
-            })
-        })
-        .collect())
 }
 
 /// Replaces the monthly summary and the catch by species.

@@ -14,11 +14,10 @@ use crate::adapters::persistence::shared::{DieselTx, store_err, unreadable};
 use crate::adapters::persistence::tracking::positions::position_writer;
 use crate::adapters::persistence::tracking::schema as t;
 use crate::application::shared::{RejectedRow, StoreError};
-use crate::application::tracking::assess_tracks::{
-    SAMPLES, StoredTrack, TrackAssessment, TrackAssessments, evenly_spaced,
-};
+use crate::application::tracking::assess_tracks::{SAMPLES, evenly_spaced};
 use crate::application::tracking::ports::{
-    AssessedTrip, SitePlace, TrackedTripImports, TrackingImportRecord, TrackingTx,
+    AssessedTrip, SitePlace, StoredTrack, TrackAssessment, TrackAssessments, TrackedTripImports,
+    TrackingImportRecord, TrackingTx,
 };
 use crate::application::tracking::position_ports::PositionImports;
 use crate::domain::shared::{LatLon, MultiPolygon};
