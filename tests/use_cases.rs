@@ -12,7 +12,10 @@ use chrono::Utc;
 use common::Scratch;
 use tasi::adapters::importers::landings::importer::PeskaasLandings;
 use tasi::adapters::importers::landings::synthetic;
-use tasi::adapters::memory::InMemoryUnitOfWork;
+use tasi::adapters::persistence::access::memory::AccessMemory;
+use tasi::adapters::persistence::geography::memory::GeographyMemory;
+use tasi::adapters::persistence::landings::memory::LandingsMemory;
+use tasi::adapters::persistence::shared::memory::InMemoryUnitOfWork;
 use tasi::adapters::security::hasher::Argon2idHasher;
 use tasi::adapters::security::password_strength::ZxcvbnStrength;
 use tasi::application::access::admin::{
@@ -40,6 +43,21 @@ fn import(uow: &Arc<InMemoryUnitOfWork>, dir: &Path) {
         .unwrap_or_else(|e| panic!("{e}"));
 }
 
+/// The committed landings part.
+fn landings(uow: &InMemoryUnitOfWork) -> LandingsMemory {
+    uow.state().part::<LandingsMemory>().clone()
+}
+
+/// The committed geography part.
+fn geography(uow: &InMemoryUnitOfWork) -> GeographyMemory {
+    uow.state().part::<GeographyMemory>().clone()
+}
+
+/// The committed access part.
+fn access(uow: &InMemoryUnitOfWork) -> AccessMemory {
+    uow.state().part::<AccessMemory>().clone()
+}
+
 fn events_of(uow: &InMemoryUnitOfWork, event_type: &str) -> usize {
     uow.state()
         .outbox
@@ -61,10 +79,10 @@ fn an_import_writes_its_landings_raises_its_event_and_audits_it_and_a_reimport_c
     let uow = Arc::new(InMemoryUnitOfWork::new());
     let dir = synthetic_dir(120);
     import(&uow, &dir.0);
-    let stored = uow.state().landings.len();
+    let stored = landings(&uow).landings.len();
     assert!(stored > 100, "{stored} landings stored");
     assert_eq!(
-        uow.state().jurisdictions.len(),
+        geography(&uow).jurisdictions.len(),
         1 + 3 + 6,
         "country, municipalities, sites"
     );
@@ -91,7 +109,7 @@ fn an_import_writes_its_landings_raises_its_event_and_audits_it_and_a_reimport_c
         .unwrap_or_else(|| panic!("trips.csv counted"));
     assert_eq!((trips.imported, trips.unchanged), (0, 120));
     assert_eq!(events_of(&uow, "landings.LandingsImported"), 1);
-    assert_eq!(uow.state().landings.len(), stored);
+    assert_eq!(landings(&uow).landings.len(), stored);
     assert_eq!(audits_of(&uow, "import"), 2, "every import is audited");
 }
 
@@ -110,8 +128,7 @@ fn the_summary_projector_rebuilds_the_read_models_once_per_event() {
     assert_eq!(events.len(), 1);
     projector.handle(&events).unwrap_or_else(|e| panic!("{e}"));
     let expected = {
-        let s = uow.state();
-        let inputs: Vec<_> = s
+        let inputs: Vec<_> = landings(&uow)
             .landings
             .values()
             .filter(|l| l.counts)
@@ -132,17 +149,17 @@ fn the_summary_projector_rebuilds_the_read_models_once_per_event() {
         summarise(&inputs)
     };
     assert!(!expected.is_empty());
-    assert_eq!(uow.state().summaries, expected);
-    assert_eq!(uow.state().rebuilds, 1);
+    assert_eq!(landings(&uow).summaries, expected);
+    assert_eq!(landings(&uow).rebuilds, 1);
     // Delivered again: the inbox knows the event; nothing is rebuilt.
     projector.handle(&events).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(uow.state().rebuilds, 1);
+    assert_eq!(landings(&uow).rebuilds, 1);
     assert_eq!(uow.state().inbox.len(), 1);
 }
 
 /// A landing of the import at a site of a known municipality, and that municipality's path.
 fn reviewable(uow: &InMemoryUnitOfWork) -> (uuid::Uuid, JurisdictionPath) {
-    let s = uow.state();
+    let s = landings(uow);
     let l = s
         .landings
         .values()
@@ -189,9 +206,10 @@ fn a_review_writes_its_outcome_its_event_and_its_audit_entry_together() {
         Utc::now().date_naive(),
     )
     .unwrap_or_else(|e| panic!("{e}"));
+    let l = landings(&uow);
+    assert_eq!(l.landings[&id].review_status.as_deref(), Some("accept"));
+    assert_eq!(l.reviews.len(), 1);
     let s = uow.state();
-    assert_eq!(s.landings[&id].review_status.as_deref(), Some("accept"));
-    assert_eq!(s.reviews.len(), 1);
     assert_eq!(s.outbox.len(), outbox + 1);
     let event = &s.outbox[outbox];
     assert_eq!(event.event_type, "landings.LandingReviewed");
@@ -213,8 +231,7 @@ fn a_review_outside_the_reviewers_scope_is_not_found_and_writes_nothing() {
     let uow = Arc::new(InMemoryUnitOfWork::new());
     import(&uow, &synthetic_dir(120).0);
     let (id, municipality) = reviewable(&uow);
-    let elsewhere = uow
-        .state()
+    let elsewhere = geography(&uow)
         .jurisdictions
         .values()
         .map(|j| j.path.clone())
@@ -235,12 +252,13 @@ fn a_review_outside_the_reviewers_scope_is_not_found_and_writes_nothing() {
         matches!(refused, Err(ReviewLandingError::NotFound)),
         "{refused:?}"
     );
+    let l = landings(&uow);
     let s = uow.state();
     assert_eq!(
-        (s.outbox.len(), s.audit.len(), s.reviews.len()),
+        (s.outbox.len(), s.audit.len(), l.reviews.len()),
         (outbox, audit, 0)
     );
-    assert_eq!(s.landings[&id].review_status, None);
+    assert_eq!(l.landings[&id].review_status, None);
 }
 
 #[test]
@@ -264,7 +282,7 @@ fn a_transient_failure_runs_the_review_again_and_a_permanent_one_writes_nothing(
         3,
         "two transient failures, then the commit"
     );
-    assert_eq!(uow.state().reviews.len(), 1, "written once");
+    assert_eq!(landings(&uow).reviews.len(), 1, "written once");
     assert_eq!(events_of(&uow, "landings.LandingReviewed"), 1);
 
     uow.fail_next(ErrorKind::Permanent, 1);
@@ -281,7 +299,7 @@ fn a_transient_failure_runs_the_review_again_and_a_permanent_one_writes_nothing(
         "{failed:?}"
     );
     assert_eq!(uow.attempts() - before, 1, "not retried");
-    assert_eq!(uow.state().reviews.len(), 1, "nothing written");
+    assert_eq!(landings(&uow).reviews.len(), 1, "nothing written");
     assert_eq!(events_of(&uow, "landings.LandingReviewed"), 1);
 }
 
@@ -297,8 +315,7 @@ impl Clock for FixedClock {
 fn granting_a_role_ends_the_users_sessions_raises_user_granted_and_is_audited() {
     let uow = Arc::new(InMemoryUnitOfWork::new());
     import(&uow, &synthetic_dir(20).0);
-    let municipalities: Vec<JurisdictionPath> = uow
-        .state()
+    let municipalities: Vec<JurisdictionPath> = geography(&uow)
         .jurisdictions
         .values()
         .map(|j| j.path.clone())
@@ -344,7 +361,7 @@ fn granting_a_role_ends_the_users_sessions_raises_user_granted_and_is_audited() 
     let change =
         add_grant(&ports, &admin, user.id, Role::Analyst, &here).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(change.sessions_ended, 1);
-    assert!(uow.state().sessions.is_empty());
+    assert!(access(&uow).sessions.is_empty());
     assert_eq!(events_of(&uow, "access.UserGranted"), 2);
     let (actor, _, entry) = uow
         .state()

@@ -2,6 +2,7 @@
 //! the one question other contexts' adapters ask of its published view.
 
 pub mod jurisdictions;
+pub mod memory;
 pub mod queries;
 pub mod schema;
 

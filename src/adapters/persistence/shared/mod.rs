@@ -3,6 +3,7 @@
 //! and the platform's outbox and inboxes.
 
 mod error;
+pub mod memory;
 mod outbox;
 mod pool;
 mod schema;

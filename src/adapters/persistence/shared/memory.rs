@@ -1,89 +1,99 @@
-//! In-memory adapters of the landings, geography and access ports, for fast tests of the
-//! use cases beside the black-box tests against PostgreSQL (never instead of them).
+//! The in-memory unit of work, for fast tests of the use cases beside the black-box tests
+//! against PostgreSQL (never instead of them). Each context keeps its own part of the
+//! state and implements its ports on [`MemoryTx`] in its own folder
+//! (`persistence/<context>/memory.rs`), as it does for PostgreSQL; this module names none.
 //!
 //! [`InMemoryUnitOfWork`] keeps the committed state in a mutex; a unit of work works on a
 //! copy of it and replaces it only when the work succeeds, with the events it published
 //! (encoded as the outbox holds them) and its audit entries: all or nothing, like a
 //! transaction. A caller with a scope sees and locks only records under it, as row-level
-//! security makes the PostgreSQL adapter do. A transient failure can be planted
-//! ([`InMemoryUnitOfWork::fail_next`]) to show that the work is run again.
+//! security makes the PostgreSQL adapter do ([`MemoryTx::view`]). A transient failure can
+//! be planted ([`InMemoryUnitOfWork::fail_next`]) to show that the work is run again.
 
-mod access;
-mod landings;
-
-use std::collections::{BTreeMap, BTreeSet};
+use std::any::{Any, TypeId};
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Debug;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::Utc;
 use uuid::Uuid;
 
-use crate::application::access::ports::NewLink;
-use crate::application::landings::ports::{ImportRecord, ReviewRecord};
 use crate::application::shared::{
-    AuditEntry, Caller, ErrorKind, Inbox, RejectedRow, StoreError, StoreFailure, StoredEvent,
-    Transaction, TxOptions, UnitOfWork,
+    AuditEntry, Caller, ErrorKind, Inbox, StoreError, StoreFailure, StoredEvent, Transaction,
+    TxOptions, UnitOfWork,
 };
-use crate::domain::access::{Grant, User};
-use crate::domain::geography::Jurisdiction;
-use crate::domain::landings::{Assessment, MonthlySummaryRow, Species, SurveyedLanding};
 use crate::domain::shared::{DomainEvent, EventPayload};
 
 /// Attempts of one unit of work when each ends in a transient failure: 1 + 4 retries, as
 /// the PostgreSQL adapter.
 pub const MAX_ATTEMPTS: usize = 5;
 
-/// A stored surveyed landing with its assessment.
-#[derive(Debug, Clone)]
-pub struct StoredLanding {
-    /// The landing as reported.
-    pub landing: SurveyedLanding,
-    /// The source format it came from.
-    pub source: String,
-    /// Fingerprint of its source rows.
-    pub fingerprint: String,
-    /// The import that wrote it.
-    pub import_id: Uuid,
-    /// The rule set's (or the latest review's) assessment.
-    pub assessment: Assessment,
-    /// Whether it counts in summaries.
-    pub counts: bool,
-    /// The latest review's decision.
-    pub review_status: Option<String>,
+/// A context's part of the in-memory state: any cloneable value (the copy a unit of work
+/// works on).
+pub trait Part: Any + Send + Debug {
+    /// A copy of the part, boxed.
+    fn clone_part(&self) -> Box<dyn Part>;
+    /// The part, to be downcast.
+    fn as_any(&self) -> &dyn Any;
+    /// The part, to be downcast and changed.
+    fn as_any_mut(&mut self) -> &mut dyn Any;
 }
 
-/// Everything the in-memory adapters store.
-#[derive(Debug, Clone, Default)]
+impl<T: Any + Send + Debug + Clone> Part for T {
+    fn clone_part(&self) -> Box<dyn Part> {
+        Box::new(self.clone())
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+/// Everything the in-memory adapters store: each context's part, by its type, and the
+/// platform's outbox, audit log and inboxes.
+#[derive(Debug, Default)]
 pub struct MemoryState {
-    /// The jurisdiction tree, by path.
-    pub jurisdictions: BTreeMap<String, Jurisdiction>,
-    /// The species catalogue, by code.
-    pub species: BTreeMap<i32, Species>,
-    /// Surveyed landings, by tasi's id.
-    pub landings: BTreeMap<Uuid, StoredLanding>,
-    /// Reviews, oldest first: the landing's id and the review as stored.
-    pub reviews: Vec<(Uuid, ReviewRecord)>,
-    /// Import records.
-    pub imports: Vec<ImportRecord>,
-    /// Rejected rows, by import.
-    pub rejected: Vec<(Uuid, RejectedRow)>,
-    /// The monthly summary read model.
-    pub summaries: Vec<MonthlySummaryRow>,
-    /// Rebuilds of the read models so far.
-    pub rebuilds: u64,
-    /// Users, by id.
-    pub users: BTreeMap<Uuid, User>,
-    /// Grants, with who granted them.
-    pub grants: Vec<(Grant, String)>,
-    /// Sessions: key → user.
-    pub sessions: BTreeMap<String, Uuid>,
-    /// Set-password links, by lookup key, with when they were used.
-    pub links: BTreeMap<String, (NewLink, Option<chrono::DateTime<Utc>>)>,
+    parts: HashMap<TypeId, Box<dyn Part>>,
     /// The outbox: every event published, in order.
     pub outbox: Vec<StoredEvent>,
     /// The audit log: the actor as stamped, when (UTC), and the entry.
     pub audit: Vec<(String, chrono::DateTime<Utc>, AuditEntry)>,
     /// The inboxes: (consumer, event id).
     pub inbox: BTreeSet<(String, Uuid)>,
+}
+
+impl Clone for MemoryState {
+    fn clone(&self) -> Self {
+        MemoryState {
+            parts: self
+                .parts
+                .iter()
+                .map(|(k, v)| (*k, v.as_ref().clone_part()))
+                .collect(),
+            outbox: self.outbox.clone(),
+            audit: self.audit.clone(),
+            inbox: self.inbox.clone(),
+        }
+    }
+}
+
+impl MemoryState {
+    /// The part of type `T`, made empty on first use.
+    pub fn part<T: Part + Default>(&mut self) -> &mut T {
+        let slot = self
+            .parts
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Box::new(T::default()));
+        match slot.as_any_mut().downcast_mut::<T>() {
+            Some(part) => part,
+            // A part is stored only under its own type's id.
+            None => unreachable!("a part stored under another type's id"),
+        }
+    }
 }
 
 /// The unit of work over a [`MemoryState`].
@@ -206,9 +216,16 @@ pub struct MemoryTx {
 }
 
 impl MemoryTx {
-    /// True when the caller may see a record at `path` (the system sees everything).
-    fn sees(&self, path: &str) -> bool {
-        self.caller.scope().is_none_or(|s| s.covers_str(path))
+    /// The part of type `T` of this unit of work's copy of the state.
+    pub fn part<T: Part + Default>(&mut self) -> &mut T {
+        self.state.part()
+    }
+
+    /// What the caller may see: true for a record at a jurisdiction path under the
+    /// caller's scope (the system sees everything), as row-level security filters.
+    pub fn view(&self) -> impl Fn(&str) -> bool + 'static {
+        let scope = self.caller.scope().cloned();
+        move |path| scope.as_ref().is_none_or(|s| s.covers_str(path))
     }
 }
 

@@ -1,60 +1,75 @@
-//! The landings and geography ports in memory.
+//! The landings ports in memory: the context's part of the in-memory state, and its
+//! ports on the in-memory unit of work.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use uuid::Uuid;
 
-use super::{MemoryTx, StoredLanding};
-use crate::application::geography::ports::{GeographyTx, JurisdictionRegistry};
+use crate::adapters::persistence::shared::memory::MemoryTx;
 use crate::application::landings::ports::{
     AssessedLanding, ImportRecord, LandingImports, LandingReviews, LandingsTx, ReviewRecord,
     SummaryProjection,
 };
 use crate::application::shared::{RejectedRow, StoreError};
-use crate::domain::geography::Jurisdiction;
 use crate::domain::landings::{
     Assessment, BoatType, Decision, MonthlySummaryRow, Review, Species, SummaryInput,
     SurveyedLanding,
 };
 
-impl JurisdictionRegistry for MemoryTx {
-    fn upsert(&mut self, nodes: &[Jurisdiction]) -> Result<(u64, u64), StoreError> {
-        let (mut written, mut unchanged) = (0, 0);
-        for j in nodes {
-            match self.state.jurisdictions.get(j.path.as_str()) {
-                Some(s)
-                    if s.kind == j.kind
-                        && s.source_code == j.source_code
-                        && s.boundary == j.boundary =>
-                {
-                    unchanged += 1;
-                }
-                _ => {
-                    self.state
-                        .jurisdictions
-                        .insert(j.path.to_string(), j.clone());
-                    written += 1;
-                }
-            }
-        }
-        Ok((written, unchanged))
-    }
+/// A stored surveyed landing with its assessment.
+#[derive(Debug, Clone)]
+pub struct StoredLanding {
+    /// The landing as reported.
+    pub landing: SurveyedLanding,
+    /// The source format it came from.
+    pub source: String,
+    /// Fingerprint of its source rows.
+    pub fingerprint: String,
+    /// The import that wrote it.
+    pub import_id: Uuid,
+    /// The rule set's (or the latest review's) assessment.
+    pub assessment: Assessment,
+    /// Whether it counts in summaries.
+    pub counts: bool,
+    /// The latest review's decision.
+    pub review_status: Option<String>,
 }
 
-impl GeographyTx for MemoryTx {
-    fn jurisdictions(&mut self) -> &mut dyn JurisdictionRegistry {
-        self
+/// The landings context's part of the in-memory state.
+#[derive(Debug, Clone, Default)]
+pub struct LandingsMemory {
+    /// The species catalogue, by code.
+    pub species: BTreeMap<i32, Species>,
+    /// Surveyed landings, by tasi's id.
+    pub landings: BTreeMap<Uuid, StoredLanding>,
+    /// Reviews, oldest first: the landing's id and the review as stored.
+    pub reviews: Vec<(Uuid, ReviewRecord)>,
+    /// Import records.
+    pub imports: Vec<ImportRecord>,
+    /// Rejected rows, by import.
+    pub rejected: Vec<(Uuid, RejectedRow)>,
+    /// The monthly summary read model.
+    pub summaries: Vec<MonthlySummaryRow>,
+    /// Rebuilds of the read models so far.
+    pub rebuilds: u64,
+}
+
+impl MemoryTx {
+    /// This unit of work's copy of the LandingsMemory part.
+    fn landings_part(&mut self) -> &mut LandingsMemory {
+        self.part()
     }
 }
 
 impl LandingImports for MemoryTx {
     fn upsert_species(&mut self, species: &[Species]) -> Result<(u64, u64), StoreError> {
+        let catalogue = &mut self.landings_part().species;
         let (mut written, mut unchanged) = (0, 0);
         for s in species {
-            if self.state.species.get(&s.code) == Some(s) {
+            if catalogue.get(&s.code) == Some(s) {
                 unchanged += 1;
             } else {
-                self.state.species.insert(s.code, s.clone());
+                catalogue.insert(s.code, s.clone());
                 written += 1;
             }
         }
@@ -63,7 +78,7 @@ impl LandingImports for MemoryTx {
 
     fn landing_fingerprints(&mut self, source: &str) -> Result<HashMap<i64, String>, StoreError> {
         Ok(self
-            .state
+            .landings_part()
             .landings
             .values()
             .filter(|l| l.source == source)
@@ -72,12 +87,12 @@ impl LandingImports for MemoryTx {
     }
 
     fn record_import(&mut self, record: &ImportRecord) -> Result<(), StoreError> {
-        self.state.imports.push(record.clone());
+        self.landings_part().imports.push(record.clone());
         Ok(())
     }
 
     fn remove_landings(&mut self, source: &str, source_ids: &[i64]) -> Result<(), StoreError> {
-        self.state
+        self.landings_part()
             .landings
             .retain(|_, l| !(l.source == source && source_ids.contains(&l.landing.source_id)));
         Ok(())
@@ -89,8 +104,9 @@ impl LandingImports for MemoryTx {
         import_id: Uuid,
         landings: &[AssessedLanding<'_>],
     ) -> Result<(), StoreError> {
+        let stored = &mut self.landings_part().landings;
         for a in landings {
-            self.state.landings.insert(
+            stored.insert(
                 a.landing.id.0,
                 StoredLanding {
                     landing: a.landing.clone(),
@@ -111,7 +127,7 @@ impl LandingImports for MemoryTx {
         import_id: Uuid,
         rows: &[RejectedRow],
     ) -> Result<(), StoreError> {
-        self.state
+        self.landings_part()
             .rejected
             .extend(rows.iter().map(|r| (import_id, r.clone())));
         Ok(())
@@ -120,19 +136,21 @@ impl LandingImports for MemoryTx {
 
 impl LandingReviews for MemoryTx {
     fn lock_landing(&mut self, id: Uuid) -> Result<bool, StoreError> {
+        let sees = self.view();
         Ok(self
-            .state
+            .landings_part()
             .landings
             .get(&id)
-            .is_some_and(|l| self.sees(l.landing.site.path.as_str())))
+            .is_some_and(|l| sees(l.landing.site.path.as_str())))
     }
 
     fn reported(&mut self, id: Uuid) -> Result<Option<SurveyedLanding>, StoreError> {
+        let sees = self.view();
         Ok(self
-            .state
+            .landings_part()
             .landings
             .get(&id)
-            .filter(|l| self.sees(l.landing.site.path.as_str()))
+            .filter(|l| sees(l.landing.site.path.as_str()))
             .map(|l| l.landing.clone()))
     }
 
@@ -143,7 +161,7 @@ impl LandingReviews for MemoryTx {
         changes: &[(&'static str, String, String)],
         _rule_set: &str,
     ) -> Result<(), StoreError> {
-        self.state.reviews.push((
+        self.landings_part().reviews.push((
             landing.id.0,
             ReviewRecord {
                 decided_at: review.at,
@@ -170,7 +188,7 @@ impl LandingReviews for MemoryTx {
         decision: &str,
     ) -> Result<(), StoreError> {
         let l = self
-            .state
+            .landings_part()
             .landings
             .get_mut(&landing_id)
             .ok_or_else(|| StoreError::permanent("storing the outcome of a landing gone"))?;
@@ -188,7 +206,7 @@ impl SummaryProjection for MemoryTx {
 
     fn summary_inputs(&mut self) -> Result<Vec<SummaryInput>, StoreError> {
         Ok(self
-            .state
+            .landings_part()
             .landings
             .values()
             .filter(|l| l.counts)
@@ -206,8 +224,9 @@ impl SummaryProjection for MemoryTx {
     }
 
     fn replace_read_models(&mut self, rows: &[MonthlySummaryRow]) -> Result<(), StoreError> {
-        self.state.summaries = rows.to_vec();
-        self.state.rebuilds += 1;
+        let models = self.landings_part();
+        models.summaries = rows.to_vec();
+        models.rebuilds += 1;
         Ok(())
     }
 }

@@ -1,10 +1,13 @@
 //! The access ports in memory: the user store of a unit of work, and the reads of accounts,
 //! of the jurisdiction tree and of the admin pages over the committed state.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveTime, Utc};
 use uuid::Uuid;
 
-use super::{InMemoryUnitOfWork, MemoryTx};
+use crate::adapters::persistence::geography::memory::GeographyMemory;
+use crate::adapters::persistence::shared::memory::{InMemoryUnitOfWork, MemoryTx};
 use crate::application::access::ports::{
     AccessTx, Accounts, AdminQueries, AuditFilter, AuditRecord, JurisdictionDirectory, NewLink,
     SessionInfo, StoredLink, UserStore, UserSummary,
@@ -12,6 +15,26 @@ use crate::application::access::ports::{
 use crate::application::shared::{ErrorKind, StoreError};
 use crate::domain::access::{Email, Grant, Grants, Role, User};
 use crate::domain::shared::{AccessScope, JurisdictionPath};
+
+/// The access context's part of the in-memory state.
+#[derive(Debug, Clone, Default)]
+pub struct AccessMemory {
+    /// Users, by id.
+    pub users: BTreeMap<Uuid, User>,
+    /// Grants, with who granted them.
+    pub grants: Vec<(Grant, String)>,
+    /// Sessions: key → user.
+    pub sessions: BTreeMap<String, Uuid>,
+    /// Set-password links, by lookup key, with when they were used.
+    pub links: BTreeMap<String, (NewLink, Option<DateTime<Utc>>)>,
+}
+
+impl MemoryTx {
+    /// This unit of work's copy of the AccessMemory part.
+    fn access_part(&mut self) -> &mut AccessMemory {
+        self.part()
+    }
+}
 
 fn grants_of(grants: &[(Grant, String)], user_id: Uuid) -> Grants {
     let mut g: Vec<Grant> = grants
@@ -29,11 +52,11 @@ impl MemoryTx {
     /// Keeps `is_admin` equal to "holds an admin grant".
     fn sync_is_admin(&mut self, user_id: Uuid) {
         let admin = self
-            .state
+            .access_part()
             .grants
             .iter()
             .any(|(g, _)| g.user_id == user_id && g.role == Role::Admin);
-        if let Some(u) = self.state.users.get_mut(&user_id) {
+        if let Some(u) = self.access_part().users.get_mut(&user_id) {
             u.is_admin = admin;
         }
     }
@@ -42,7 +65,7 @@ impl MemoryTx {
 impl UserStore for MemoryTx {
     fn by_email(&mut self, email: &Email) -> Result<Option<User>, StoreError> {
         Ok(self
-            .state
+            .access_part()
             .users
             .values()
             .find(|u| u.email == *email)
@@ -50,103 +73,115 @@ impl UserStore for MemoryTx {
     }
 
     fn by_id(&mut self, id: Uuid) -> Result<Option<User>, StoreError> {
-        Ok(self.state.users.get(&id).cloned())
+        Ok(self.access_part().users.get(&id).cloned())
     }
 
     fn grants_of(&mut self, user_id: Uuid) -> Result<Grants, StoreError> {
-        Ok(grants_of(&self.state.grants, user_id))
+        Ok(grants_of(&self.access_part().grants, user_id))
     }
 
     fn insert(&mut self, user: &User) -> Result<(), StoreError> {
-        if self.state.users.values().any(|u| u.email == user.email)
-            || self.state.users.contains_key(&user.id)
+        if self
+            .access_part()
+            .users
+            .values()
+            .any(|u| u.email == user.email)
+            || self.access_part().users.contains_key(&user.id)
         {
             return Err(StoreError::new(
                 ErrorKind::Conflict,
                 "a user with that e-mail exists",
             ));
         }
-        self.state.users.insert(user.id, user.clone());
+        self.access_part().users.insert(user.id, user.clone());
         Ok(())
     }
 
     fn upsert(&mut self, user: &User) -> Result<(), StoreError> {
         let existing = self
-            .state
+            .access_part()
             .users
             .values()
             .find(|u| u.email == user.email)
             .map(|u| u.id);
         let id = existing.unwrap_or(user.id);
-        self.state.users.insert(id, User { id, ..user.clone() });
+        self.access_part()
+            .users
+            .insert(id, User { id, ..user.clone() });
         Ok(())
     }
 
     fn add_grant(&mut self, grant: &Grant, by: &str) -> Result<(), StoreError> {
-        if !self.state.grants.iter().any(|(g, _)| g == grant) {
-            self.state.grants.push((grant.clone(), by.to_string()));
+        if !self.access_part().grants.iter().any(|(g, _)| g == grant) {
+            self.access_part()
+                .grants
+                .push((grant.clone(), by.to_string()));
         }
         self.sync_is_admin(grant.user_id);
         Ok(())
     }
 
     fn remove_grant(&mut self, grant: &Grant) -> Result<bool, StoreError> {
-        let before = self.state.grants.len();
-        self.state.grants.retain(|(g, _)| g != grant);
-        let removed = self.state.grants.len() < before;
+        let before = self.access_part().grants.len();
+        self.access_part().grants.retain(|(g, _)| g != grant);
+        let removed = self.access_part().grants.len() < before;
         self.sync_is_admin(grant.user_id);
         Ok(removed)
     }
 
     fn set_disabled(&mut self, user_id: Uuid, disabled: bool) -> Result<(), StoreError> {
-        if let Some(u) = self.state.users.get_mut(&user_id) {
+        if let Some(u) = self.access_part().users.get_mut(&user_id) {
             u.disabled = disabled;
         }
         Ok(())
     }
 
     fn set_password_hash(&mut self, user_id: Uuid, hash: &str) -> Result<(), StoreError> {
-        if let Some(u) = self.state.users.get_mut(&user_id) {
+        if let Some(u) = self.access_part().users.get_mut(&user_id) {
             u.password_hash = hash.to_string();
         }
         Ok(())
     }
 
     fn end_sessions(&mut self, user_id: Uuid) -> Result<u64, StoreError> {
-        let before = self.state.sessions.len();
-        self.state.sessions.retain(|_, u| *u != user_id);
-        Ok((before - self.state.sessions.len()) as u64)
+        let before = self.access_part().sessions.len();
+        self.access_part().sessions.retain(|_, u| *u != user_id);
+        Ok((before - self.access_part().sessions.len()) as u64)
     }
 
     fn end_session(&mut self, key: &str) -> Result<bool, StoreError> {
-        Ok(self.state.sessions.remove(key).is_some())
+        Ok(self.access_part().sessions.remove(key).is_some())
     }
 
     fn store_link(&mut self, link: &NewLink) -> Result<(), StoreError> {
-        self.state
+        self.access_part()
             .links
             .insert(link.lookup.clone(), (link.clone(), None));
         Ok(())
     }
 
     fn drop_unused_links(&mut self, user_id: Uuid) -> Result<(), StoreError> {
-        self.state
+        self.access_part()
             .links
             .retain(|_, (l, used)| !(l.user_id == user_id && used.is_none()));
         Ok(())
     }
 
     fn link(&mut self, lookup: &str) -> Result<Option<StoredLink>, StoreError> {
-        Ok(self.state.links.get(lookup).map(|(l, used)| StoredLink {
-            user_id: l.user_id,
-            secret_hash: l.secret_hash.clone(),
-            expires_at: l.expires_at,
-            used_at: *used,
-        }))
+        Ok(self
+            .access_part()
+            .links
+            .get(lookup)
+            .map(|(l, used)| StoredLink {
+                user_id: l.user_id,
+                secret_hash: l.secret_hash.clone(),
+                expires_at: l.expires_at,
+                used_at: *used,
+            }))
     }
 
     fn use_link(&mut self, lookup: &str, now: DateTime<Utc>) -> Result<Option<Uuid>, StoreError> {
-        match self.state.links.get_mut(lookup) {
+        match self.access_part().links.get_mut(lookup) {
             Some((l, used @ None)) if l.expires_at > now => {
                 *used = Some(now);
                 Ok(Some(l.user_id))
@@ -165,7 +200,10 @@ impl AccessTx for MemoryTx {
 impl InMemoryUnitOfWork {
     /// Opens a session of `user_id` with `key` (what a login does in the session store).
     pub fn open_session(&self, key: &str, user_id: Uuid) {
-        self.state().sessions.insert(key.to_string(), user_id);
+        self.state()
+            .part::<AccessMemory>()
+            .sessions
+            .insert(key.to_string(), user_id);
     }
 }
 
@@ -173,6 +211,7 @@ impl Accounts for InMemoryUnitOfWork {
     fn by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
         Ok(self
             .state()
+            .part::<AccessMemory>()
             .users
             .values()
             .find(|u| u.email == *email)
@@ -180,22 +219,30 @@ impl Accounts for InMemoryUnitOfWork {
     }
 
     fn by_id(&self, id: Uuid) -> Result<Option<User>, StoreError> {
-        Ok(self.state().users.get(&id).cloned())
+        Ok(self.state().part::<AccessMemory>().users.get(&id).cloned())
     }
 
     fn grants_of(&self, user_id: Uuid) -> Result<Grants, StoreError> {
-        Ok(grants_of(&self.state().grants, user_id))
+        Ok(grants_of(
+            &self.state().part::<AccessMemory>().grants,
+            user_id,
+        ))
     }
 }
 
 impl JurisdictionDirectory for InMemoryUnitOfWork {
     fn exists(&self, path: &JurisdictionPath) -> Result<bool, StoreError> {
-        Ok(self.state().jurisdictions.contains_key(path.as_str()))
+        Ok(self
+            .state()
+            .part::<GeographyMemory>()
+            .jurisdictions
+            .contains_key(path.as_str()))
     }
 
     fn roots(&self) -> Result<Vec<JurisdictionPath>, StoreError> {
         Ok(self
             .state()
+            .part::<GeographyMemory>()
             .jurisdictions
             .values()
             .filter(|j| j.path.parent().is_none())
@@ -206,6 +253,7 @@ impl JurisdictionDirectory for InMemoryUnitOfWork {
     fn paths(&self) -> Result<Vec<JurisdictionPath>, StoreError> {
         Ok(self
             .state()
+            .part::<GeographyMemory>()
             .jurisdictions
             .values()
             .map(|j| j.path.clone())
@@ -215,7 +263,8 @@ impl JurisdictionDirectory for InMemoryUnitOfWork {
 
 impl AdminQueries for InMemoryUnitOfWork {
     fn users(&self) -> Result<Vec<UserSummary>, StoreError> {
-        let s = self.state();
+        let mut state = self.state();
+        let s = state.part::<AccessMemory>();
         let mut out: Vec<UserSummary> = s
             .users
             .values()
@@ -234,6 +283,7 @@ impl AdminQueries for InMemoryUnitOfWork {
     fn sessions_of(&self, user_id: Uuid) -> Result<Vec<SessionInfo>, StoreError> {
         Ok(self
             .state()
+            .part::<AccessMemory>()
             .sessions
             .iter()
             .filter(|(_, u)| **u == user_id)
@@ -247,12 +297,17 @@ impl AdminQueries for InMemoryUnitOfWork {
     }
 
     fn session(&self, key: &str) -> Result<Option<SessionInfo>, StoreError> {
-        Ok(self.state().sessions.get(key).map(|u| SessionInfo {
-            key: key.to_string(),
-            user_id: *u,
-            created_at: DateTime::<Utc>::UNIX_EPOCH,
-            expires_at: DateTime::<Utc>::MAX_UTC,
-        }))
+        Ok(self
+            .state()
+            .part::<AccessMemory>()
+            .sessions
+            .get(key)
+            .map(|u| SessionInfo {
+                key: key.to_string(),
+                user_id: *u,
+                created_at: DateTime::<Utc>::UNIX_EPOCH,
+                expires_at: DateTime::<Utc>::MAX_UTC,
+            }))
     }
 
     fn audit_entries(
