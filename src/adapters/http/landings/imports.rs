@@ -8,7 +8,7 @@ use super::LandingsPages;
 use super::views::*;
 use crate::adapters::http::landings::out_of_scope;
 use crate::adapters::http::shared::errors::not_found_page;
-use crate::adapters::http::shared::page::{context, render};
+use crate::adapters::http::shared::page::render;
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::http::shared::views::int;
 use crate::application::landings::ports::ImportRecord;
@@ -85,11 +85,14 @@ pub(super) async fn import_page(
     session: Session,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let (scope, chrome, current) =
-        match context(&req, &state, &session, "imports", Permission::Import).await {
-            Ok(v) => v,
-            Err(r) => return r,
-        };
+    let (scope, chrome, current) = ctx!(
+        req,
+        state,
+        session,
+        "imports",
+        Permission::Import,
+        with_user
+    );
     let Ok(id) = Uuid::parse_str(&id) else {
         return not_found_page();
     };

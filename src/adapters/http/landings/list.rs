@@ -13,7 +13,7 @@ use crate::adapters::http::landings::choices;
 use crate::adapters::http::landings::date;
 use crate::adapters::http::landings::out_of_scope;
 use crate::adapters::http::shared::errors::not_found_page;
-use crate::adapters::http::shared::page::{context, render};
+use crate::adapters::http::shared::page::render;
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::http::shared::views::{Chrome, int, num, opt};
 use crate::application::landings::ports::LandingDetail;
@@ -178,10 +178,7 @@ pub(super) async fn landing_page(
     id: web::Path<String>,
 ) -> HttpResponse {
     let (scope, chrome, current) =
-        match context(&req, &state, &session, "landings", Permission::View).await {
-            Ok(v) => v,
-            Err(r) => return r,
-        };
+        ctx!(req, state, session, "landings", Permission::View, with_user);
     let Ok(id) = Uuid::parse_str(&id) else {
         return not_found_page();
     };

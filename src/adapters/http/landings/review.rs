@@ -10,7 +10,7 @@ use super::list::{landing_row, landing_view};
 use super::views::*;
 use super::{LandingsPages, nonempty, out_of_scope};
 use crate::adapters::http::shared::errors::{failure, internal, not_found_page};
-use crate::adapters::http::shared::page::{caller_of, context, render};
+use crate::adapters::http::shared::page::{caller_of, render};
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::http::shared::views::int;
 use crate::application::landings::ports::LandingFilter;
@@ -71,11 +71,14 @@ pub(super) async fn review_post(
     id: web::Path<String>,
     form: web::Form<ReviewForm>,
 ) -> HttpResponse {
-    let (scope, chrome, current) =
-        match context(&req, &state, &session, "landings", Permission::Review).await {
-            Ok(v) => v,
-            Err(r) => return r,
-        };
+    let (scope, chrome, current) = ctx!(
+        req,
+        state,
+        session,
+        "landings",
+        Permission::Review,
+        with_user
+    );
     let Ok(id) = Uuid::parse_str(&id) else {
         return not_found_page();
     };

@@ -8,7 +8,7 @@ use super::LandingsPages;
 use super::views::*;
 use crate::adapters::http::shared::errors::{internal, page};
 use crate::adapters::http::shared::export::{Export, audited_csv};
-use crate::adapters::http::shared::page::{context, render};
+use crate::adapters::http::shared::page::render;
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::http::shared::views::{Choice, int, num};
 use crate::domain::access::Permission;
@@ -126,11 +126,14 @@ pub(super) async fn summary_csv(
     session: Session,
     q: web::Query<SummaryQuery>,
 ) -> HttpResponse {
-    let (scope, _chrome, current) =
-        match context(&req, &state, &session, "summary", Permission::Export).await {
-            Ok(v) => v,
-            Err(r) => return r,
-        };
+    let (scope, _chrome, current) = ctx!(
+        req,
+        state,
+        session,
+        "summary",
+        Permission::Export,
+        with_user
+    );
     let kind = match summary_kind(&q) {
         Ok(k) => k,
         Err(e) => {

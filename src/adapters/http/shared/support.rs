@@ -14,8 +14,19 @@ macro_rules! block {
     };
 }
 
-/// The caller's scope and layout for a permission (default: view), or the refusal.
+/// The caller's scope and layout for a permission (default: view), or the refusal; with
+/// `with_user`, the signed-in user too (for the audit entry of an export, or a review).
 macro_rules! ctx {
+    ($req:expr, $state:expr, $session:expr, $active:expr, $perm:expr, with_user) => {
+        match $crate::adapters::http::shared::page::context(
+            &$req, &$state, &$session, $active, $perm,
+        )
+        .await
+        {
+            Ok(v) => v,
+            Err(r) => return r,
+        }
+    };
     ($req:expr, $state:expr, $session:expr, $active:expr) => {
         ctx!(
             $req,

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::adapters::http::shared::export::{Export, audited_table};
-use crate::adapters::http::shared::page::{context, render};
+use crate::adapters::http::shared::page::render;
 use crate::adapters::http::shared::routes::{Endpoint, NavEntry};
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::http::shared::svg;
@@ -326,11 +326,14 @@ async fn matches_csv(
     pages: web::Data<SpatialCatchPages>,
     session: Session,
 ) -> HttpResponse {
-    let (scope, _chrome, current) =
-        match context(&req, &state, &session, "tracking", Permission::Export).await {
-            Ok(v) => v,
-            Err(r) => return r,
-        };
+    let (scope, _chrome, current) = ctx!(
+        req,
+        state,
+        session,
+        "tracking",
+        Permission::Export,
+        with_user
+    );
     let spatial = pages.queries.clone();
     let s2 = scope.clone();
     let matches = block!(spatial.matches(&s2));
@@ -362,11 +365,14 @@ async fn grid_csv(
     session: Session,
     q: web::Query<GridQuery>,
 ) -> HttpResponse {
-    let (scope, _chrome, current) =
-        match context(&req, &state, &session, "tracking", Permission::Export).await {
-            Ok(v) => v,
-            Err(r) => return r,
-        };
+    let (scope, _chrome, current) = ctx!(
+        req,
+        state,
+        session,
+        "tracking",
+        Permission::Export,
+        with_user
+    );
     let filter = match q.filter() {
         Ok(f) => f,
         Err(e) => return bad_request(&e),

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::adapters::http::shared::caller::CurrentUser;
 use crate::adapters::http::shared::errors::not_found_page;
 use crate::adapters::http::shared::export::{Export, audited_table};
-use crate::adapters::http::shared::page::{client_addr, context, render};
+use crate::adapters::http::shared::page::{client_addr, render};
 use crate::adapters::http::shared::routes::Endpoint;
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::http::shared::svg;
@@ -66,11 +66,14 @@ async fn activity_csv(
     pages: web::Data<TrackingPages>,
     session: Session,
 ) -> HttpResponse {
-    let (scope, _chrome, current) =
-        match context(&req, &state, &session, "tracking", Permission::Export).await {
-            Ok(v) => v,
-            Err(r) => return r,
-        };
+    let (scope, _chrome, current) = ctx!(
+        req,
+        state,
+        session,
+        "tracking",
+        Permission::Export,
+        with_user
+    );
     let tracking = pages.queries.clone();
     let s2 = scope.clone();
     let activity = block!(tracking.vessel_activity(&s2));
@@ -204,10 +207,7 @@ async fn trip_page(
     id: web::Path<String>,
 ) -> HttpResponse {
     let (scope, chrome, current) =
-        match context(&req, &state, &session, "tracking", Permission::View).await {
-            Ok(v) => v,
-            Err(r) => return r,
-        };
+        ctx!(req, state, session, "tracking", Permission::View, with_user);
     let Ok(id) = Uuid::parse_str(&id) else {
         return not_found_page();
     };
@@ -280,10 +280,7 @@ async fn vessel_page(
     id: web::Path<String>,
 ) -> HttpResponse {
     let (scope, chrome, current) =
-        match context(&req, &state, &session, "tracking", Permission::View).await {
-            Ok(v) => v,
-            Err(r) => return r,
-        };
+        ctx!(req, state, session, "tracking", Permission::View, with_user);
     let id = id.into_inner();
     let tracking = pages.queries.clone();
     let (s2, id2) = (scope.clone(), id.clone());

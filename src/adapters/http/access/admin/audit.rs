@@ -48,7 +48,7 @@ pub(super) async fn audit_page(
     session: Session,
     q: web::Query<AuditQuery>,
 ) -> HttpResponse {
-    let ctx = ctx!(req, state, session);
+    let ctx = admin_ctx!(req, state, session);
     let (actor, action, from, to, jurisdiction) = (
         trimmed(&q.actor),
         trimmed(&q.action),
@@ -85,7 +85,7 @@ pub(super) async fn audit_page(
                 jurisdiction: nonempty(&jurisdiction),
             };
             let admin = ctx.admin.clone();
-            match block!(state, pages, move |p| audit_entries(
+            match admin_block!(state, pages, move |p| audit_entries(
                 p.queries, &admin, &filter, page_no
             )) {
                 Ok(found) => (found.entries, found.more, None, StatusCode::OK),

@@ -43,7 +43,7 @@ pub(super) async fn set_password_view(
     status: StatusCode,
 ) -> HttpResponse {
     let t = token.clone();
-    match block!(state, pages, move |p| link_user(p, &t)) {
+    match admin_block!(state, pages, move |p| link_user(p, &t)) {
         Ok(user) => render(
             status,
             &SetPasswordPage {
@@ -80,7 +80,7 @@ pub(super) async fn set_password_action(
     let form = form.into_inner();
     let t = token.clone();
     let addr = client_addr(&req);
-    match block!(state, pages, move |p| set_password(
+    match admin_block!(state, pages, move |p| set_password(
         p,
         &t,
         &form.password,

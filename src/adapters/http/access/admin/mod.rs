@@ -133,7 +133,7 @@ pub(super) async fn admin_ctx(
     })
 }
 
-macro_rules! ctx {
+macro_rules! admin_ctx {
     ($req:expr, $state:expr, $session:expr) => {
         match admin_ctx(&$req, &$state, &$session).await {
             Ok(c) => c,
@@ -142,7 +142,7 @@ macro_rules! ctx {
     };
 }
 
-macro_rules! block {
+macro_rules! admin_block {
     ($state:expr, $pages:expr, $f:expr) => {
         match blocking(&$state, &$pages, $f).await {
             Ok(v) => v,

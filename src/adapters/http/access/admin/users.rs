@@ -35,7 +35,7 @@ pub(super) async fn users_page(
     pages: web::Data<AccessPages>,
     session: Session,
 ) -> HttpResponse {
-    let ctx = ctx!(req, state, session);
+    let ctx = admin_ctx!(req, state, session);
     users_view(
         &state,
         &pages,
@@ -56,7 +56,7 @@ async fn users_view(
     status: StatusCode,
 ) -> HttpResponse {
     let admin = ctx.admin.clone();
-    let found = block!(state, pages, move |p| Ok::<_, StoreError>((
+    let found = admin_block!(state, pages, move |p| Ok::<_, StoreError>((
         list_users(p.queries, &admin)?,
         grantable_jurisdictions(p.directory, &admin)?
     )));
@@ -112,7 +112,7 @@ pub(super) async fn create_user_action(
     session: Session,
     form: web::Form<NewUserForm>,
 ) -> HttpResponse {
-    let ctx = ctx!(req, state, session);
+    let ctx = admin_ctx!(req, state, session);
     let form = form.into_inner();
     let parsed = Email::parse(&form.email)
         .map_err(|e| e.to_string())
@@ -140,7 +140,7 @@ pub(super) async fn create_user_action(
         Err(e) => return internal_message(&e),
     };
     let admin = ctx.admin.clone();
-    let result = block!(state, pages, move |p| create_user(
+    let result = admin_block!(state, pages, move |p| create_user(
         p, &admin, &email, role, &at, &token
     ));
     match result {
@@ -179,12 +179,12 @@ pub(super) async fn user_page(
     session: Session,
     path: web::Path<String>,
 ) -> HttpResponse {
-    let ctx = ctx!(req, state, session);
+    let ctx = admin_ctx!(req, state, session);
     let Some(id) = user_id(&path) else {
         return not_found_page();
     };
     let admin = ctx.admin.clone();
-    let found = block!(state, pages, move |p| {
+    let found = admin_block!(state, pages, move |p| {
         let detail = user_detail(p, &admin, id)?;
         let paths = grantable_jurisdictions(p.directory, &admin)?;
         Ok::<_, AdminError>((detail, paths))
@@ -267,7 +267,7 @@ async fn change_grant(
     form: web::Form<GrantForm>,
     add: bool,
 ) -> HttpResponse {
-    let ctx = ctx!(req, state, session);
+    let ctx = admin_ctx!(req, state, session);
     let Some(id) = user_id(&path) else {
         return refused(&req, &state, &ctx.admin, AdminError::UnknownUser).await;
     };
@@ -281,7 +281,7 @@ async fn change_grant(
     };
     let admin = ctx.admin.clone();
     let target = at.clone();
-    let result = block!(state, pages, move |p| if add {
+    let result = admin_block!(state, pages, move |p| if add {
         add_grant(p, &admin, id, role, &target)
     } else {
         remove_grant(p, &admin, id, role, &target)
@@ -322,12 +322,12 @@ async fn change_disabled(
     path: web::Path<String>,
     disabled: bool,
 ) -> HttpResponse {
-    let ctx = ctx!(req, state, session);
+    let ctx = admin_ctx!(req, state, session);
     let Some(id) = user_id(&path) else {
         return refused(&req, &state, &ctx.admin, AdminError::UnknownUser).await;
     };
     let admin = ctx.admin.clone();
-    match block!(state, pages, move |p| set_user_disabled(
+    match admin_block!(state, pages, move |p| set_user_disabled(
         p, &admin, id, disabled
     )) {
         Ok(_) => see_other(&format!("/admin/users/{id}")),
@@ -342,7 +342,7 @@ pub(super) async fn reset_action(
     session: Session,
     path: web::Path<String>,
 ) -> HttpResponse {
-    let ctx = ctx!(req, state, session);
+    let ctx = admin_ctx!(req, state, session);
     let Some(id) = user_id(&path) else {
         return refused(&req, &state, &ctx.admin, AdminError::UnknownUser).await;
     };
@@ -351,7 +351,7 @@ pub(super) async fn reset_action(
         Err(e) => return internal_message(&e),
     };
     let admin = ctx.admin.clone();
-    match block!(state, pages, move |p| reset_password(p, &admin, id, &token)) {
+    match admin_block!(state, pages, move |p| reset_password(p, &admin, id, &token)) {
         Ok(issued) => link_page(&req, ctx.chrome, "Password reset", &issued),
         Err(e) => refused(&req, &state, &ctx.admin, e).await,
     }
@@ -370,10 +370,10 @@ pub(super) async fn revoke_action(
     session: Session,
     form: web::Form<RevokeForm>,
 ) -> HttpResponse {
-    let ctx = ctx!(req, state, session);
+    let ctx = admin_ctx!(req, state, session);
     let key = form.into_inner().key;
     let admin = ctx.admin.clone();
-    match block!(state, pages, move |p| revoke_session(p, &admin, &key)) {
+    match admin_block!(state, pages, move |p| revoke_session(p, &admin, &key)) {
         Ok((user, _)) => see_other(&format!("/admin/users/{}", user.id)),
         Err(e) => refused(&req, &state, &ctx.admin, e).await,
     }
