@@ -92,7 +92,7 @@ pub const SUMMARY_CSV_HEADER: [&str; 9] = [
     "cpue",
 ];
 
-/// Writes summary rows as CSV with [`SUMMARY_CSV_HEADER`]. Effort in fisher-hours to 0.01,
+/// Writes summary rows as CSV with `SUMMARY_CSV_HEADER`. Effort in fisher-hours to 0.01,
 /// catch in kg to 0.0001 (the source weighs to 0.1 g), CPUE in kg per fisher-hour to
 /// 0.000001.
 pub fn summary_to_csv(rows: &[MonthlySummaryRow]) -> Result<Vec<u8>, csv::Error> {

@@ -1,0 +1,172 @@
+//! One-time set-password links: who a link is for, and setting the password through it.
+
+use chrono::{DateTime, Utc};
+
+use crate::application::access::Credentials;
+use crate::application::access::ports::AccessTx;
+use crate::application::shared::{
+    AuditEntry, Caller, StoreError, StoreFailure, Transaction, UnitOfWork,
+};
+use crate::domain::access::{AccessChange, Password, PasswordError, User};
+use crate::domain::shared::JurisdictionPath;
+
+use super::{AdminPorts, LinkToken, changed, common_ancestor};
+
+/// Why a password could not be set through a link.
+#[derive(Debug, thiserror::Error)]
+pub enum SetPasswordError {
+    /// The link is unknown, used, expired, or its user is disabled.
+    #[error("this link is not valid any more")]
+    InvalidLink,
+    /// The two passwords typed differ.
+    #[error("the two passwords are not the same")]
+    Mismatch,
+    /// The password breaks the length policy.
+    #[error(transparent)]
+    Policy(#[from] PasswordError),
+    /// The password is the user's e-mail address.
+    #[error("the password may not be your e-mail address")]
+    SameAsEmail,
+    /// The password is common or otherwise too easy to guess.
+    #[error("{0}")]
+    TooEasy(String),
+    /// The hasher failed.
+    #[error("hashing failed: {0}")]
+    Hash(String),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl StoreFailure for SetPasswordError {
+    fn store_error(&self) -> Option<&StoreError> {
+        match self {
+            SetPasswordError::Store(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// The user a valid link `token` is for (unused, not expired by `now`, its secret matching
+/// per `credentials`, its user enabled), read in `tx`.
+fn valid_link_user<T: AccessTx>(
+    tx: &mut T,
+    credentials: Credentials<'_>,
+    now: DateTime<Utc>,
+    token: &LinkToken,
+) -> Result<User, SetPasswordError> {
+    let link = tx
+        .users()
+        .link(token.lookup())?
+        .ok_or(SetPasswordError::InvalidLink)?;
+    if link.used_at.is_some() || link.expires_at <= now {
+        return Err(SetPasswordError::InvalidLink);
+    }
+    if !credentials.hasher.verify(token.secret(), &link.secret_hash) {
+        return Err(SetPasswordError::InvalidLink);
+    }
+    match tx.users().by_id(link.user_id)? {
+        Some(user) if !user.disabled => Ok(user),
+        _ => Err(SetPasswordError::InvalidLink),
+    }
+}
+
+/// The user a valid link `token` is for (unused, not expired by the application's clock,
+/// its secret matching, its user enabled), read in a unit of work that writes nothing.
+///
+/// # Errors
+/// [`SetPasswordError::InvalidLink`] otherwise, [`SetPasswordError::Store`].
+#[tracing::instrument(skip(p, token))]
+pub fn link_user<U>(p: &AdminPorts<'_, U>, token: &LinkToken) -> Result<User, SetPasswordError>
+where
+    U: UnitOfWork,
+    U::Tx: AccessTx,
+{
+    let now = p.clock.now();
+    p.uow.run(&Caller::anonymous("set-password link"), |tx| {
+        valid_link_user(tx, p.credentials, now, token)
+    })
+}
+
+/// A password set through a link.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PasswordSet {
+    /// Whose.
+    pub user: User,
+    /// Their sessions ended.
+    pub sessions_ended: u64,
+    /// The jurisdiction the event is recorded at.
+    pub jurisdiction: Option<JurisdictionPath>,
+}
+
+/// Sets the password of the user of link `token` to `password` (typed twice: `confirm`),
+/// uses up the link and ends the user's sessions, in one unit of work (by the user, from
+/// `client_addr`) that writes `password.set` and publishes [`UserAccessChanged`](crate::domain::access::UserAccessChanged).
+///
+/// # Errors
+/// [`SetPasswordError::InvalidLink`] when the link is not valid (or stopped being valid
+/// meanwhile), [`SetPasswordError::Mismatch`], [`SetPasswordError::Policy`] (fewer than 12
+/// or more than 128 characters), [`SetPasswordError::SameAsEmail`],
+/// [`SetPasswordError::TooEasy`], [`SetPasswordError::Hash`], [`SetPasswordError::Store`].
+#[tracing::instrument(skip(p, token, password, confirm, client_addr))]
+pub fn set_password<U>(
+    p: &AdminPorts<'_, U>,
+    token: &LinkToken,
+    password: &str,
+    confirm: &str,
+    client_addr: Option<String>,
+) -> Result<PasswordSet, SetPasswordError>
+where
+    U: UnitOfWork,
+    U::Tx: AccessTx,
+{
+    let user = link_user(p, token)?;
+    if password != confirm {
+        return Err(SetPasswordError::Mismatch);
+    }
+    let password = Password::new(password)?;
+    if password.expose().trim().to_lowercase() == user.email.as_str() {
+        return Err(SetPasswordError::SameAsEmail);
+    }
+    if let Some(why) = p
+        .credentials
+        .strength
+        .weakness(password.expose(), &[user.email.as_str()])
+    {
+        return Err(SetPasswordError::TooEasy(why));
+    }
+    let hash = p
+        .credentials
+        .hasher
+        .hash(&password)
+        .map_err(SetPasswordError::Hash)?;
+    let now = p.clock.now();
+    let caller = Caller::anonymous(user.email.as_str()).from_addr(client_addr);
+    let done = p.uow.run(&caller, |tx| {
+        // The conditional use is the single-use check: of two concurrent uses, one finds
+        // the link used.
+        let user_id = tx
+            .users()
+            .use_link(token.lookup(), now)?
+            .filter(|id| *id == user.id)
+            .ok_or(SetPasswordError::InvalidLink)?;
+        tx.users().set_password_hash(user_id, &hash)?;
+        tx.users().drop_unused_links(user_id)?;
+        let sessions_ended = tx.users().end_sessions(user_id)?;
+        let grants = tx.users().grants_of(user_id)?;
+        let at = common_ancestor(&grants);
+        tx.audit(
+            AuditEntry::new("password.set")
+                .at_opt(at.as_ref().map(JurisdictionPath::as_str))
+                .with("sessions_ended", sessions_ended),
+        );
+        changed(tx, user_id, AccessChange::PasswordSet, at.as_ref())?;
+        Ok::<_, SetPasswordError>(PasswordSet {
+            user: user.clone(),
+            sessions_ended,
+            jurisdiction: at,
+        })
+    })?;
+    tracing::info!(user_id = %done.user.id, "password set through a link");
+    Ok(done)
+}
