@@ -3,5 +3,6 @@
 
 pub mod memory;
 pub mod queries;
+pub mod reads;
 pub mod schema;
 pub mod writes;

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 use uuid::Uuid;
 
-use crate::adapters::persistence::landings::queries::{landing_detail, summary_inputs_where};
+use crate::adapters::persistence::landings::reads::{landing_detail, summary_inputs_where};
 use crate::adapters::persistence::landings::schema as l;
 use crate::adapters::persistence::shared::{DieselTx, store_err};
 use crate::application::landings::ports::{
