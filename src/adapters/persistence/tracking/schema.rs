@@ -102,7 +102,7 @@ diesel::table! {
 }
 
 // The month an import is loading, before it becomes a partition of `positions`: exists
-// only inside that import's transaction (see persistence::diesel_positions).
+// only inside that import's transaction (see persistence::tracking::positions).
 diesel::table! {
     tracking.positions_loading (trip_source_id, at) {
         trip_source_id -> Text,

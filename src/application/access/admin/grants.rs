@@ -1,6 +1,5 @@
 //! Grants: what an admin may grant, adding a grant and removing one.
 
-use chrono::Utc;
 use uuid::Uuid;
 
 use crate::application::access::ports::{AccessTx, JurisdictionDirectory};
@@ -81,7 +80,7 @@ where
                 role,
                 jurisdiction: at.to_string(),
             },
-            Utc::now(),
+            p.clock.now(),
         ))?;
         Ok(GrantChange {
             user,
@@ -141,7 +140,7 @@ where
                 role,
                 jurisdiction: at.to_string(),
             },
-            Utc::now(),
+            p.clock.now(),
         ))?;
         Ok(GrantChange {
             user,

@@ -160,7 +160,7 @@ where
                 .at_opt(at.as_ref().map(JurisdictionPath::as_str))
                 .with("sessions_ended", sessions_ended),
         );
-        changed(tx, user_id, AccessChange::PasswordSet, at.as_ref())?;
+        changed(tx, p.clock, user_id, AccessChange::PasswordSet, at.as_ref())?;
         Ok::<_, SetPasswordError>(PasswordSet {
             user: user.clone(),
             sessions_ended,

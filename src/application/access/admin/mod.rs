@@ -272,9 +272,10 @@ fn new_link<U>(
     })
 }
 
-/// Publishes [`UserAccessChanged`] of `user_id` in `tx`.
+/// Publishes [`UserAccessChanged`] of `user_id` in `tx`, as of the admin ports' clock.
 fn changed<T: Transaction>(
     tx: &mut T,
+    clock: &dyn Clock,
     user_id: Uuid,
     change: AccessChange,
     at: Option<&JurisdictionPath>,
@@ -285,7 +286,7 @@ fn changed<T: Transaction>(
             change,
             jurisdiction: at.map(|j| j.to_string()),
         },
-        Utc::now(),
+        clock.now(),
     ))
 }
 

@@ -42,7 +42,13 @@ where
                 .with("user", &user.email)
                 .with("session", format!("{short}…")),
         );
-        changed(tx, user.id, AccessChange::SessionRevoked, at.as_ref())?;
+        changed(
+            tx,
+            p.clock,
+            user.id,
+            AccessChange::SessionRevoked,
+            at.as_ref(),
+        )?;
         Ok((user, at))
     })
 }

@@ -125,14 +125,14 @@ where
                     .with("role", role)
                     .with("link_expires", when(link.expires_at)),
             );
-            changed(tx, user.id, AccessChange::Created, Some(at))?;
+            changed(tx, p.clock, user.id, AccessChange::Created, Some(at))?;
             tx.publish(DomainEvent::new(
                 UserGranted {
                     user_id: user.id,
                     role,
                     jurisdiction: at.to_string(),
                 },
-                Utc::now(),
+                p.clock.now(),
             ))?;
             Ok::<_, AdminError>(())
         })
@@ -191,7 +191,7 @@ where
                 .with("user", &user.email)
                 .with("sessions_ended", ended),
         );
-        changed(tx, id, change, at.as_ref())?;
+        changed(tx, p.clock, id, change, at.as_ref())?;
         Ok((user, ended))
     })
 }
@@ -231,7 +231,7 @@ where
                 .with("sessions_ended", sessions_ended)
                 .with("link_expires", when(link.expires_at)),
         );
-        changed(tx, id, AccessChange::PasswordReset, at.as_ref())?;
+        changed(tx, p.clock, id, AccessChange::PasswordReset, at.as_ref())?;
         Ok(IssuedLink {
             user,
             token: token.clone(),
