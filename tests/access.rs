@@ -328,9 +328,23 @@ async fn the_session_id_changes_at_login_and_the_old_one_is_refused() {
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(session_cookie(&r), None, "a visitor gets no session");
+    let page = r.text().await.unwrap_or_default();
+    // A first login, then a second one from the same browser: each gets a new id.
+    let r = c
+        .post(format!("{base}/login"))
+        .form(&[
+            ("csrf_token", csrf_of(&page).as_str()),
+            ("email", "viewer@tasi.tl"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let before = session_cookie(&r).unwrap_or_default();
-    let token = csrf_of(&r.text().await.unwrap_or_default());
-    assert!(before.len() > 40, "a session before login: {before}");
+    assert!(before.len() > 40, "a session at login: {before}");
+    let (_, page) = get(&c, &format!("{base}/flags")).await;
+    let token = csrf_of(&page);
     let r = c
         .post(format!("{base}/login"))
         .form(&[
@@ -346,7 +360,7 @@ async fn the_session_id_changes_at_login_and_the_old_one_is_refused() {
         !after.is_empty() && after != before,
         "a new session id at login"
     );
-    // The pre-login id does not open pages.
+    // The first login's id does not open pages any more.
     let old = Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -383,7 +397,7 @@ async fn the_session_id_changes_at_login_and_the_old_one_is_refused() {
         StatusCode::SEE_OTHER,
         "a logged-out session id is dead"
     );
-    assert_eq!(audit_count(&db, "login.succeeded"), 1);
+    assert_eq!(audit_count(&db, "login.succeeded"), 2);
     assert_eq!(audit_count(&db, "logout"), 1);
 }
 

@@ -7,8 +7,10 @@ mod common;
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use common::{TestClock, TestDb, add_user_as, client, csrf_of, get, spawn_state};
-use diesel::RunQueryDsl;
+use common::{
+    TestClock, TestDb, add_user_as, client, exec, get, hidden, link_token, post, post_raw,
+    spawn_state, text, user_id,
+};
 use reqwest::{Client, StatusCode};
 use tasi::adapters::http::shared::views::int;
 use tasi::adapters::importers::landings::peskaas::SOURCE;
@@ -18,54 +20,12 @@ use tasi::application::shared::{Caller, UnitOfWork};
 use tasi::domain::access::{Grant, Role};
 use tasi::domain::shared::JurisdictionPath;
 use tasi::startup::web::WebApp;
-use uuid::Uuid;
 
 const PASSWORD: &str = "a long enough passphrase";
 const ADMIN: &str = "admin@tasi.tl";
 
 fn path(p: &str) -> JurisdictionPath {
     JurisdictionPath::parse(p).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// The value of the first hidden input named `name` of a page.
-fn hidden(html: &str, name: &str) -> String {
-    html.split(&format!("name=\"{name}\" value=\""))
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or_default()
-        .to_string()
-}
-
-/// Posts `fields` to `url` with the CSRF token of the page at `page_url`.
-async fn post(
-    c: &Client,
-    page_url: &str,
-    url: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String, String) {
-    let (_, page) = get(c, page_url).await;
-    let token = csrf_of(&page);
-    let mut form: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
-    form.extend_from_slice(fields);
-    post_raw(c, url, &form).await
-}
-
-/// Posts exactly `form`; status, body and Location.
-async fn post_raw(c: &Client, url: &str, form: &[(&str, &str)]) -> (StatusCode, String, String) {
-    let r = c
-        .post(url)
-        .form(form)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{url}: {e}"));
-    let status = r.status();
-    let location = r
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    (status, r.text().await.unwrap_or_default(), location)
 }
 
 async fn log_in(c: &Client, base: &str, email: &str, password: &str) -> StatusCode {
@@ -107,34 +67,6 @@ fn add(db: &TestDb, email: &str, role: Role, at: &str) {
     add_user_as(db, email, PASSWORD, &NewGrants::On(role, path(at)));
 }
 
-fn exec(db: &TestDb, sql: &str) {
-    let mut c = db.pool.get().unwrap_or_else(|e| panic!("{e}"));
-    diesel::sql_query(sql)
-        .execute(&mut c)
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-}
-
-fn text(db: &TestDb, sql: &str) -> String {
-    #[derive(diesel::QueryableByName)]
-    struct T {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        t: String,
-    }
-    let mut c = db.pool.get().unwrap_or_else(|e| panic!("{e}"));
-    diesel::sql_query(sql)
-        .get_result::<T>(&mut c)
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .t
-}
-
-fn user_id(db: &TestDb, email: &str) -> Uuid {
-    let id = text(
-        db,
-        &format!("SELECT id::text AS t FROM access.users WHERE email = '{email}'"),
-    );
-    Uuid::parse_str(&id).unwrap_or_else(|e| panic!("{e}"))
-}
-
 fn audit_count(db: &TestDb, action: &str) -> i64 {
     db.count(&format!(
         "SELECT count(*) AS n FROM access.audit_log WHERE action = '{action}'"
@@ -145,15 +77,6 @@ fn grant_count(db: &TestDb, email: &str) -> i64 {
     db.count(&format!(
         "SELECT count(*) AS n FROM access.grants g JOIN access.users u ON u.id = g.user_id WHERE u.email = '{email}'"
     ))
-}
-
-/// The token of the set-password link on a page.
-fn link_token(html: &str) -> String {
-    html.split("/set-password/")
-        .nth(1)
-        .map(|s| s.chars().take(64).collect::<String>())
-        .filter(|t| t.len() == 64 && t.chars().all(|c| c.is_ascii_hexdigit()))
-        .unwrap_or_else(|| panic!("no set-password link in {html}"))
 }
 
 /// A second country, created in geography's table.
@@ -440,7 +363,7 @@ async fn an_admin_of_another_country_neither_sees_nor_manages_timor_leste_users(
     }
     let key = text(
         &db,
-        &format!("SELECT session_key AS t FROM access.sessions WHERE user_id = '{atauro}'"),
+        &format!("SELECT key_hash AS t FROM access.sessions WHERE user_id = '{atauro}'"),
     );
     let (status, _, _) = post(
         &au,
@@ -541,7 +464,7 @@ async fn removing_or_adding_a_grant_and_revoking_a_session_end_the_users_session
     let viewer = logged_in(&base, "viewer@tasi.tl").await;
     let key = text(
         &db,
-        &format!("SELECT session_key AS t FROM access.sessions WHERE user_id = '{id}'"),
+        &format!("SELECT key_hash AS t FROM access.sessions WHERE user_id = '{id}'"),
     );
     let (status, page) = get(&admin, &user_page).await;
     assert_eq!(status, StatusCode::OK);
@@ -776,7 +699,7 @@ async fn every_admin_post_without_its_csrf_token_is_refused() {
     let _viewer = logged_in(&base, "viewer@tasi.tl").await;
     let key = text(
         &db,
-        &format!("SELECT session_key AS t FROM access.sessions WHERE user_id = '{id}'"),
+        &format!("SELECT key_hash AS t FROM access.sessions WHERE user_id = '{id}'"),
     );
     let u = format!("{base}/admin/users/{id}");
     let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
@@ -825,7 +748,7 @@ async fn every_admin_post_without_its_csrf_token_is_refused() {
     );
     assert_eq!(
         db.count(&format!(
-            "SELECT count(*) AS n FROM access.sessions WHERE session_key = '{key}'"
+            "SELECT count(*) AS n FROM access.sessions WHERE key_hash = '{key}'"
         )),
         1
     );

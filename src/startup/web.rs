@@ -13,6 +13,8 @@ use actix_web::middleware::{Compress, Condition, DefaultHeaders, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 
+use crate::adapters::http::shared::request_span::RouteSpan;
+
 use super::{Platform, contexts};
 use crate::adapters::http::access::guard::login_guard;
 use crate::adapters::http::shared::errors;
@@ -20,7 +22,7 @@ use crate::adapters::http::shared::routes::{Endpoint, NavEntry, PublicRoutes};
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::persistence::access::sessions::PgSessionStore;
 use crate::adapters::persistence::shared::ping;
-use crate::adapters::security::csrf::csrf_guard;
+use crate::adapters::security::csrf::{PreloginCookies, csrf_guard};
 use crate::adapters::security::input::refuse_nul_input;
 use crate::adapters::security::throttle::LoginThrottle;
 use crate::application::shared::{Clock, Relay};
@@ -197,6 +199,7 @@ pub fn run(
     let state = web::Data::new(state);
     let key = transport.session_key.clone();
     let store = PgSessionStore::new(state.pool.clone());
+    let prelogin = web::Data::new(PreloginCookies::new(key.clone(), secure_cookies));
     let static_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static");
     let server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(store.clone(), key.clone())
@@ -219,6 +222,7 @@ pub fn run(
         let (data, endpoints) = (data.clone(), endpoints.clone());
         App::new()
             .app_data(state.clone())
+            .app_data(prelogin.clone())
             .app_data(web::FormConfig::default().limit(64 * 1024))
             .wrap(from_fn(login_guard))
             .wrap(from_fn(refuse_nul_input))
@@ -238,7 +242,7 @@ pub fn run(
                 DefaultHeaders::new().add(("Strict-Transport-Security", HSTS)),
             ))
             .wrap(Compress::default())
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<RouteSpan>::new())
             .configure(move |cfg| {
                 for d in &data {
                     d(cfg);

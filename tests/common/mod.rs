@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use diesel::prelude::*;
+use reqwest::{Client, StatusCode};
 use tasi::adapters::importers::landings::importer::{PeskaasImportError, PeskaasLandings};
 use tasi::adapters::importers::tracking::importer::{TrackImportError, TrackImports};
 use tasi::adapters::persistence::access::users::DieselJurisdictionDirectory;
@@ -19,6 +20,7 @@ use tasi::application::tracking::import_trips::TripImportReport;
 use tasi::domain::access::Email;
 use tasi::startup::Platform;
 use tasi::startup::web::{self, Transport, WebApp};
+use uuid::Uuid;
 
 /// The server under test: `postgres://postgres@127.0.0.1:5432` unless `TASI_TEST_SERVER`
 /// names another (without a database name).
@@ -311,4 +313,86 @@ pub async fn log_in_as(
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The value of the first hidden input named `name` of a page.
+pub fn hidden(html: &str, name: &str) -> String {
+    html.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Posts `fields` to `url` with the CSRF token of the page at `page_url`.
+pub async fn post(
+    c: &Client,
+    page_url: &str,
+    url: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    let (_, page) = get(c, page_url).await;
+    let token = csrf_of(&page);
+    let mut form: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+    form.extend_from_slice(fields);
+    post_raw(c, url, &form).await
+}
+
+/// Posts exactly `form`; status, body and Location.
+pub async fn post_raw(
+    c: &Client,
+    url: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    let r = c
+        .post(url)
+        .form(form)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    let status = r.status();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (status, r.text().await.unwrap_or_default(), location)
+}
+
+pub fn exec(db: &TestDb, sql: &str) {
+    let mut c = db.pool.get().unwrap_or_else(|e| panic!("{e}"));
+    diesel::sql_query(sql)
+        .execute(&mut c)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+pub fn text(db: &TestDb, sql: &str) -> String {
+    #[derive(diesel::QueryableByName)]
+    struct T {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        t: String,
+    }
+    let mut c = db.pool.get().unwrap_or_else(|e| panic!("{e}"));
+    diesel::sql_query(sql)
+        .get_result::<T>(&mut c)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .t
+}
+
+pub fn user_id(db: &TestDb, email: &str) -> Uuid {
+    let id = text(
+        db,
+        &format!("SELECT id::text AS t FROM access.users WHERE email = '{email}'"),
+    );
+    Uuid::parse_str(&id).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The token of the set-password link on a page.
+pub fn link_token(html: &str) -> String {
+    html.split("/set-password/")
+        .nth(1)
+        .map(|s| s.chars().take(64).collect::<String>())
+        .filter(|t| t.len() == 64 && t.chars().all(|c| c.is_ascii_hexdigit()))
+        .unwrap_or_else(|| panic!("no set-password link in {html}"))
 }

@@ -1,13 +1,74 @@
 //! CSRF protection: a synchronizer token bound to the session, checked on every
 //! state-changing request, plus an Origin check (OWASP CSRF Prevention Cheat Sheet).
+//!
+//! Before login there is no session, and none is made for a visitor (a session row per
+//! anonymous `GET /login` let anyone fill the table): the forms of the login and
+//! set-password pages carry a token that a cookie of its own also carries, signed with the
+//! session key (the cheat sheet's "signed double-submit cookie").
 
 use actix_session::{Session, SessionExt};
 use actix_web::body::{EitherBody, MessageBody};
+use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
 use actix_web::web::Bytes;
-use actix_web::{Error, HttpResponse};
+use actix_web::{Error, HttpMessage, HttpResponse, web};
+
+/// The cookie of the token of a visitor without a session (plain HTTP; `__Host-` prefixed
+/// when cookies are secure).
+pub const PRELOGIN_COOKIE: &str = "tasi_csrf";
+
+/// How the pre-login token's cookie is signed and sent: the session key, and whether the
+/// cookie is `Secure` (HTTPS).
+#[derive(Clone)]
+pub struct PreloginCookies {
+    key: Key,
+    secure: bool,
+}
+
+impl PreloginCookies {
+    /// Cookies signed with `key`, `Secure` when `secure`.
+    pub fn new(key: Key, secure: bool) -> Self {
+        PreloginCookies { key, secure }
+    }
+
+    fn name(&self) -> &'static str {
+        if self.secure {
+            "__Host-tasi_csrf"
+        } else {
+            PRELOGIN_COOKIE
+        }
+    }
+
+    /// The token of the request's cookie when its signature holds.
+    fn read(&self, req: &ServiceRequest) -> Option<String> {
+        let cookie = req.cookie(self.name())?;
+        let mut jar = CookieJar::new();
+        jar.add_original(cookie.into_owned());
+        jar.signed(&self.key)
+            .get(self.name())
+            .map(|c| c.value().to_string())
+            .filter(|t| t.len() == 64)
+    }
+
+    /// The `Set-Cookie` value carrying `token`, signed.
+    fn cookie(&self, token: &str) -> Option<String> {
+        let mut jar = CookieJar::new();
+        let mut c = Cookie::new(self.name(), token.to_string());
+        c.set_path("/");
+        c.set_http_only(true);
+        c.set_secure(self.secure);
+        c.set_same_site(SameSite::Strict);
+        jar.signed_mut(&self.key).add(c);
+        jar.delta().next().map(|c| c.encoded().to_string())
+    }
+}
+
+/// The CSRF token of a visitor without a session, for the forms of a public page (put in
+/// the request's extensions by [`csrf_guard`]).
+#[derive(Debug, Clone)]
+pub struct PreloginToken(pub String);
 
 /// Session key of the token.
 pub const CSRF_KEY: &str = "csrf";
@@ -63,13 +124,31 @@ pub async fn csrf_guard(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    let session_token = req.get_session().get::<String>(CSRF_KEY).ok().flatten();
+    let prelogin = req.app_data::<web::Data<PreloginCookies>>().cloned();
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_left_body);
+        let mut set_cookie = None;
+        if let (None, Some(p)) = (&session_token, &prelogin)
+            && !req.path().starts_with("/static/")
+        {
+            let token = match p.read(&req) {
+                Some(t) => t,
+                None => {
+                    let t = super::random_hex(32).unwrap_or_default();
+                    set_cookie = p.cookie(&t);
+                    t
+                }
+            };
+            req.extensions_mut().insert(PreloginToken(token));
+        }
+        let mut res = next.call(req).await?;
+        if let Some(value) = set_cookie.and_then(|v| header::HeaderValue::from_str(&v).ok()) {
+            res.headers_mut().append(header::SET_COOKIE, value);
+        }
+        return Ok(res.map_into_left_body());
     }
-    let expected = req.get_session().get::<String>(CSRF_KEY).ok().flatten();
+    let from_session = session_token.is_some();
+    let expected = session_token.or_else(|| prelogin.and_then(|p| p.read(&req)));
     let mut given = req
         .headers()
         .get(CSRF_HEADER)
@@ -107,11 +186,16 @@ pub async fn csrf_guard(
         _ => false,
     } && origin_matches(&req);
     if !ok {
-        tracing::warn!(path = %req.path(), "request refused: missing or invalid CSRF token");
+        let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
+        tracing::warn!(%route, "request refused: missing or invalid CSRF token");
         let res = HttpResponse::Forbidden()
             .content_type("text/plain; charset=utf-8")
             .body("403 Forbidden: the form was missing its security token or it expired. Go back, reload the page and try again.");
         return Ok(req.into_response(res).map_into_right_body());
+    }
+    if let (false, Some(token)) = (from_session, expected) {
+        // A public form answered again (a refused password) keeps the same token.
+        req.extensions_mut().insert(PreloginToken(token));
     }
     next.call(req)
         .await

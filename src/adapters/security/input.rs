@@ -27,7 +27,8 @@ pub async fn refuse_nul_input(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
     if holds_nul(req.uri().path()) || holds_nul(req.query_string()) {
-        tracing::warn!(path = %req.path(), "request refused: NUL character");
+        let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
+        tracing::warn!(%route, "request refused: NUL character");
         return Ok(req.into_response(refuse_nul()).map_into_right_body());
     }
     next.call(req)

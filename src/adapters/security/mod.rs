@@ -17,3 +17,13 @@ pub fn random_hex(n: usize) -> Result<String, getrandom::Error> {
     getrandom::fill(&mut buf)?;
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
 }
+
+/// The SHA-256 of `text`, as lowercase hex (64 characters): what is stored of a secret that
+/// must be recognised but never read back (a session's key).
+pub fn sha256_hex(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -1,5 +1,6 @@
 //! Use cases of the access context: users and their grants, logging in, administration.
 
+pub mod account;
 pub mod admin;
 pub mod ports;
 
@@ -141,6 +142,7 @@ where
             is_admin: existing.as_ref().is_some_and(|u| u.is_admin)
                 || to_grant.iter().any(|(r, _)| *r == Role::Admin),
             disabled: false,
+            sessions_valid_after: existing.as_ref().and_then(|u| u.sessions_valid_after),
         };
         tx.users().upsert(&user)?;
         let by = tx.caller().actor().to_string();
@@ -163,7 +165,7 @@ where
             ))?;
         }
         // A password reset or a new grant ends the sessions the user had.
-        tx.users().end_sessions(user.id)?;
+        tx.users().end_sessions(user.id, Utc::now())?;
         let granted = tx.users().grants_of(user.id)?;
         let mut entry = AuditEntry::new("user.saved").with("user", email);
         for g in &granted.0 {

@@ -66,17 +66,19 @@ pub trait UserStore {
     /// [`StoreError`] when the database fails.
     fn set_password_hash(&mut self, user_id: Uuid, hash: &str) -> Result<(), StoreError>;
 
-    /// Ends every session of a user on the server; how many there were.
+    /// Ends every session of a user on the server, and voids any that began before `now`
+    /// (the user's [`User::sessions_valid_after`] moves to `now`, so a session row written
+    /// back by a request in flight is refused too); how many rows there were.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    fn end_sessions(&mut self, user_id: Uuid) -> Result<u64, StoreError>;
+    fn end_sessions(&mut self, user_id: Uuid, now: DateTime<Utc>) -> Result<u64, StoreError>;
 
-    /// Ends the session with `key`; false when there was none.
+    /// Ends the session whose key hashes to `key_hash`; false when there was none.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    fn end_session(&mut self, key: &str) -> Result<bool, StoreError>;
+    fn end_session(&mut self, key_hash: &str) -> Result<bool, StoreError>;
 
     /// Stores a one-time set-password link.
     ///
@@ -172,7 +174,8 @@ pub struct UserSummary {
 /// A server-side session as admins see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionInfo {
-    /// The session's key (the cookie's value): shown shortened, sent back whole to revoke.
+    /// The SHA-256 of the session's key (hex; the cookie's value is never stored): shown
+    /// shortened, sent back whole to revoke.
     pub key: String,
     /// Whose session it is.
     pub user_id: Uuid,
@@ -193,6 +196,8 @@ pub struct StoredLink {
     pub expires_at: DateTime<Utc>,
     /// When it was used, if it was.
     pub used_at: Option<DateTime<Utc>>,
+    /// The e-mail of the admin who issued it: at redemption they must still manage the user.
+    pub created_by: String,
 }
 
 /// A one-time link to store.

@@ -25,6 +25,10 @@ pub enum AccessChange {
     PasswordSet,
     /// One of the user's sessions was ended by an admin.
     SessionRevoked,
+    /// The user changed their own password: their sessions ended.
+    PasswordChanged,
+    /// The user ended all their sessions.
+    LoggedOutEverywhere,
 }
 
 /// A user's account changed (see [`AccessChange`]).

@@ -9,6 +9,7 @@ pub use grants::{Grant, Grants, Permission, Role, UnknownRole};
 
 use std::fmt;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -134,6 +135,22 @@ pub struct User {
     pub is_admin: bool,
     /// A disabled user cannot log in.
     pub disabled: bool,
+    /// Sessions that began before this instant (UTC) are void: moved by logging out
+    /// everywhere, a password change or reset, disabling and every grant change (OWASP ASVS
+    /// 5.0 V7.4.3: sessions end when the account's authentication or authorisation
+    /// changes). `None` until it first moves.
+    pub sessions_valid_after: Option<DateTime<Utc>>,
+}
+
+impl User {
+    /// True when a session whose login was at `login_at` may still act for this user: the
+    /// user is enabled and the login is not before [`User::sessions_valid_after`].
+    pub fn admits_session_from(&self, login_at: DateTime<Utc>) -> bool {
+        !self.disabled
+            && self
+                .sessions_valid_after
+                .is_none_or(|after| login_at >= after)
+    }
 }
 
 /// Judges how easy a password is to guess, implemented outside the domain (a dictionary of

@@ -34,7 +34,7 @@ fn is_public(req: &ServiceRequest, state: Option<&AppState>) -> bool {
 
 /// Middleware: a request for a non-public route without a logged-in, enabled user is
 /// redirected to `/login?next=PATH` (303). The user and their grants are loaded once per
-/// request. A session idle for more than 30 minutes, or older than 8 hours since login, is
+/// request; a session that began before the user's `sessions_valid_after` is ended. A session idle for more than 30 minutes, or older than 8 hours since login, is
 /// ended on the server (by the application's clock).
 ///
 /// # Errors
@@ -50,9 +50,10 @@ pub async fn login_guard(
     let pages = req.app_data::<web::Data<AccessPages>>().cloned();
     if let (Some(id), Some(state), Some(pages)) = (user_id, state.clone(), pages) {
         let now = state.clock.now().timestamp();
-        let auth_at = session.get::<i64>(AUTH_AT_KEY).ok().flatten().unwrap_or(0);
+        let auth_at_us = session.get::<i64>(AUTH_AT_KEY).ok().flatten().unwrap_or(0);
+        let login_at = chrono::DateTime::from_timestamp_micros(auth_at_us).unwrap_or_default();
         let seen_at = session.get::<i64>(SEEN_AT_KEY).ok().flatten().unwrap_or(0);
-        let expired = if now - auth_at > SESSION_ABSOLUTE_LIMIT.num_seconds() {
+        let expired = if now - login_at.timestamp() > SESSION_ABSOLUTE_LIMIT.num_seconds() {
             Some("absolute")
         } else if now - seen_at > SESSION_IDLE_LIMIT.num_seconds() {
             Some("idle")
@@ -80,7 +81,11 @@ pub async fn login_guard(
             })
             .await;
             user = match found {
-                Ok(Ok(Some((u, grants)))) if !u.disabled => Some(CurrentUser { user: u, grants }),
+                // Disabled, or every session voided after this one began (logout everywhere,
+                // a password change or reset, a grant change).
+                Ok(Ok(Some((u, grants)))) if u.admits_session_from(login_at) => {
+                    Some(CurrentUser { user: u, grants })
+                }
                 Ok(Err(e)) => {
                     tracing::error!(error = %e, "loading the session's user failed");
                     None

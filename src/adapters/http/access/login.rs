@@ -39,41 +39,64 @@ pub struct LoginPage {
     pub error: Option<String>,
     /// The e-mail typed, kept in the form.
     pub email: String,
+    /// What just happened (the password changed, every session ended).
+    pub notice: Option<&'static str>,
 }
 
 #[derive(Deserialize)]
 struct NextQuery {
     next: Option<String>,
+    done: Option<String>,
 }
 
-/// Only local paths are followed after login (no open redirect).
+/// Only local paths are followed after login (no open redirect, OWASP Unvalidated Redirects
+/// and Forwards Cheat Sheet): a path that starts with exactly one `/` and holds no `\\`, no
+/// control character and no whitespace (a browser drops a tab or a newline from a URL, so
+/// `/\t/evil.example` would become `//evil.example`, another origin). Anything else is `/`.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n
+                    .chars()
+                    .any(|c| c == '\\' || c.is_control() || c.is_whitespace()) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
 
 async fn login_form(
+    req: HttpRequest,
     state: web::Data<AppState>,
-    session: Session,
     q: web::Query<NextQuery>,
 ) -> impl Responder {
-    login_page(&state, &session, q.next.as_deref(), None, String::new())
+    let mut page = login_page(&state, &req, q.next.as_deref(), None, String::new());
+    page.notice = match q.done.as_deref() {
+        Some("password") => {
+            Some("Your password was changed and every session ended. Log in with the new password.")
+        }
+        Some("everywhere") => Some("Every session of yours ended, on every device."),
+        _ => None,
+    };
+    page
 }
 
 fn login_page(
     state: &AppState,
-    session: &Session,
+    req: &HttpRequest,
     next: Option<&str>,
     error: Option<String>,
     email: String,
 ) -> LoginPage {
     LoginPage {
-        chrome: public_chrome(state, session),
+        chrome: public_chrome(state, req),
         next: safe_next(next),
         error,
         email,
+        notice: None,
     }
 }
 
@@ -106,7 +129,7 @@ async fn login(
         let minutes = wait.div_ceil(60);
         let page = login_page(
             &state,
-            &session,
+            &req,
             form.next.as_deref(),
             Some(format!(
                 "Too many attempts. Try again in {minutes} minute{}.",
@@ -129,12 +152,12 @@ async fn login(
             .await;
     match result {
         Ok(Ok(Some(user))) => {
-            let now = state.clock.now().timestamp();
+            let now = state.clock.now();
             session.renew();
             let stored = session
                 .insert(USER_ID_KEY, user.id)
-                .and_then(|_| session.insert(AUTH_AT_KEY, now))
-                .and_then(|_| session.insert(SEEN_AT_KEY, now));
+                .and_then(|_| session.insert(AUTH_AT_KEY, now.timestamp_micros()))
+                .and_then(|_| session.insert(SEEN_AT_KEY, now.timestamp()));
             if let Err(e) = stored {
                 return internal(&e);
             }
@@ -153,12 +176,13 @@ async fn login(
         }
         Ok(Ok(None)) => {
             tracing::warn!("login failed");
+            state.throttle.failed(&form.email, peer);
             state
                 .audit(AuditEntry::new("login.failed").by(&form.email).from(addr))
                 .await;
             let page = login_page(
                 &state,
-                &session,
+                &req,
                 form.next.as_deref(),
                 Some("The e-mail or password is not right.".into()),
                 form.email,
@@ -201,6 +225,11 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/%09/evil.example")), "/%09/evil.example");
+        assert_eq!(safe_next(Some("/landings\r\nSet-Cookie: x=1")), "/");
+        assert_eq!(safe_next(Some("/ /evil.example")), "/");
+        assert_eq!(safe_next(Some("/\u{a0}/evil.example")), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

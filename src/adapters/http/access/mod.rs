@@ -2,6 +2,7 @@
 //! sessions, set-password links and the audit log; and the login guard in front of every
 //! route.
 
+pub mod account;
 pub mod admin;
 pub mod guard;
 pub mod login;
@@ -24,6 +25,7 @@ pub struct AccessPages {
 /// The routes of the access pages.
 pub fn endpoints() -> Vec<Endpoint> {
     let mut all = login::endpoints();
+    all.extend(account::endpoints());
     all.extend(admin::endpoints());
     all
 }

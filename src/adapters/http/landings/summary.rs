@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::LandingsPages;
 use super::views::*;
 use crate::adapters::http::shared::errors::{internal, page};
-use crate::adapters::http::shared::export::{Export, audited_csv};
+use crate::adapters::http::shared::export::{Export, audited_csv, write_safe_record};
 use crate::adapters::http::shared::page::render;
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::http::shared::views::{Choice, int, num};
@@ -104,17 +104,20 @@ pub fn summary_to_csv(rows: &[MonthlySummaryRow]) -> Result<Vec<u8>, csv::Error>
             SummaryScope::Municipality(m) => (m.clone(), String::new()),
             SummaryScope::BoatType(b) => (String::new(), b.key().to_string()),
         };
-        w.write_record([
-            r.scope.kind().to_string(),
-            muni,
-            boat,
-            r.month.to_string(),
-            r.landings.to_string(),
-            r.fishing_days.to_string(),
-            format!("{:.2}", r.effort.value()),
-            format!("{:.4}", r.catch.value()),
-            format!("{:.6}", r.cpue.value()),
-        ])?;
+        write_safe_record(
+            &mut w,
+            [
+                r.scope.kind().to_string(),
+                muni,
+                boat,
+                r.month.to_string(),
+                r.landings.to_string(),
+                r.fishing_days.to_string(),
+                format!("{:.2}", r.effort.value()),
+                format!("{:.4}", r.catch.value()),
+                format!("{:.6}", r.cpue.value()),
+            ],
+        )?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }

@@ -59,9 +59,21 @@ pub async fn context(
     ))
 }
 
-/// The layout of a page nobody is logged in to (the login form, a set-password link).
-pub fn public_chrome(state: &AppState, session: &Session) -> Chrome {
-    state.chrome(None, session, "")
+/// The layout of a page nobody is logged in to (the login form, a set-password link): its
+/// forms carry the visitor's pre-login token, and no session is started.
+pub fn public_chrome(state: &AppState, req: &HttpRequest) -> Chrome {
+    let csrf = req
+        .extensions()
+        .get::<csrf::PreloginToken>()
+        .map(|t| t.0.clone())
+        .unwrap_or_default();
+    Chrome {
+        user: None,
+        csrf,
+        synthetic: state.synthetic,
+        active: "",
+        nav: state.nav.clone(),
+    }
 }
 
 /// The caller of a use case: the logged-in user acting within `scope`, from the request's

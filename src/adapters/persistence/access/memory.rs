@@ -143,7 +143,10 @@ impl UserStore for MemoryTx {
         Ok(())
     }
 
-    fn end_sessions(&mut self, user_id: Uuid) -> Result<u64, StoreError> {
+    fn end_sessions(&mut self, user_id: Uuid, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        if let Some(u) = self.access_part().users.get_mut(&user_id) {
+            u.sessions_valid_after = Some(now);
+        }
         let before = self.access_part().sessions.len();
         self.access_part().sessions.retain(|_, u| *u != user_id);
         Ok((before - self.access_part().sessions.len()) as u64)
@@ -177,6 +180,7 @@ impl UserStore for MemoryTx {
                 secret_hash: l.secret_hash.clone(),
                 expires_at: l.expires_at,
                 used_at: *used,
+                created_by: l.created_by.clone(),
             }))
     }
 

@@ -11,6 +11,7 @@ diesel::table! {
         is_admin -> Bool,
         disabled -> Bool,
         created_at -> Timestamptz,
+        sessions_valid_after -> Nullable<Timestamptz>,
     }
 }
 
@@ -49,8 +50,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    access.sessions (session_key) {
-        session_key -> Text,
+    access.sessions (key_hash) {
+        key_hash -> Text,
         state -> Jsonb,
         user_id -> Nullable<Uuid>,
         created_at -> Timestamptz,

@@ -1,6 +1,9 @@
 //! The access context's sessions: actix-session's `SessionStore` over PostgreSQL
 //! (`access.sessions`). The cookie carries only a 256-bit random key; the state lives on
-//! the server, so a session can be ended there.
+//! the server, so a session can be ended there. The table keeps the SHA-256 of the key, never
+//! the key itself, so a read of it opens no session (OWASP ASVS 5.0 V7.2.4). A session ended
+//! on the server is never written back: a request in flight when it ended finds no row and
+//! leaves none.
 
 use std::collections::HashMap;
 
@@ -12,11 +15,14 @@ use uuid::Uuid;
 
 use super::schema::sessions as s;
 use crate::adapters::persistence::shared::PgPool;
+use crate::adapters::security::sha256_hex;
 
 /// The session key under which the logged-in user's id is kept.
 pub const USER_ID_KEY: &str = "user_id";
-/// The session key of the login time (Unix seconds, the application's clock).
-pub const AUTH_AT_KEY: &str = "auth_at";
+/// The session key of the login time (Unix microseconds, the application's clock, the
+/// precision PostgreSQL keeps): compared with the user's `sessions_valid_after` on every
+/// request.
+pub const AUTH_AT_KEY: &str = "auth_at_us";
 /// The session key of the last request's time (Unix seconds, the application's clock).
 pub const SEEN_AT_KEY: &str = "seen_at";
 
@@ -58,11 +64,11 @@ fn user_of(state: &HashMap<String, String>) -> Option<Uuid> {
 
 impl SessionStore for PgSessionStore {
     async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
-        let key = key.as_ref().to_string();
+        let key = sha256_hex(key.as_ref());
         let state: Option<serde_json::Value> = self
             .blocking(move |c| {
                 Ok(s::table
-                    .filter(s::session_key.eq(key))
+                    .filter(s::key_hash.eq(key))
                     .filter(s::expires_at.gt(Utc::now()))
                     .select(s::state)
                     .first(c)
@@ -88,11 +94,11 @@ impl SessionStore for PgSessionStore {
         let json = serde_json::to_value(&state).map_err(|e| SaveError::Serialization(e.into()))?;
         let user = user_of(&state);
         let expires = expiry(ttl);
-        let k = key.clone();
+        let k = sha256_hex(&key);
         self.blocking(move |c| {
             diesel::insert_into(s::table)
                 .values((
-                    s::session_key.eq(k),
+                    s::key_hash.eq(k),
                     s::state.eq(json),
                     s::user_id.eq(user),
                     s::expires_at.eq(expires),
@@ -115,12 +121,12 @@ impl SessionStore for PgSessionStore {
             serde_json::to_value(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
         let user = user_of(&state);
         let expires = expiry(ttl);
-        let k = key.as_ref().to_string();
+        let k = sha256_hex(key.as_ref());
         let updated = self
             .blocking(move |c| {
                 Ok(diesel::update(
                     s::table
-                        .filter(s::session_key.eq(k))
+                        .filter(s::key_hash.eq(k))
                         .filter(s::expires_at.gt(Utc::now())),
                 )
                 .set((
@@ -133,20 +139,18 @@ impl SessionStore for PgSessionStore {
             .await
             .map_err(UpdateError::Other)?;
         if updated == 0 {
-            // Ended on the server meanwhile: start a new session rather than revive it.
-            return self
-                .save(state, ttl)
-                .await
-                .map_err(|e| UpdateError::Other(anyhow::anyhow!("{e}")));
+            // Ended on the server while this request ran (logout, revocation, a password
+            // reset): nothing is written, and the cookie keeps a key that opens nothing.
+            tracing::info!("a session ended during its request stays ended");
         }
         Ok(key)
     }
 
     async fn update_ttl(&self, key: &SessionKey, ttl: &Duration) -> Result<(), anyhow::Error> {
-        let k = key.as_ref().to_string();
+        let k = sha256_hex(key.as_ref());
         let expires = expiry(ttl);
         self.blocking(move |c| {
-            diesel::update(s::table.filter(s::session_key.eq(k)))
+            diesel::update(s::table.filter(s::key_hash.eq(k)))
                 .set(s::expires_at.eq(expires))
                 .execute(c)?;
             Ok(())
@@ -155,9 +159,9 @@ impl SessionStore for PgSessionStore {
     }
 
     async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
-        let k = key.as_ref().to_string();
+        let k = sha256_hex(key.as_ref());
         self.blocking(move |c| {
-            diesel::delete(s::table.filter(s::session_key.eq(k))).execute(c)?;
+            diesel::delete(s::table.filter(s::key_hash.eq(k))).execute(c)?;
             // Housekeeping: expired sessions go too.
             diesel::delete(s::table.filter(s::expires_at.lt(Utc::now()))).execute(c)?;
             Ok(())

@@ -21,7 +21,24 @@ use crate::application::shared::{AuditEntry, Caller, StoreError};
 use crate::domain::access::{Email, Grant, Grants, Role, User};
 use crate::domain::shared::{AccessScope, JurisdictionPath};
 
-type Row = (Uuid, String, String, bool, bool);
+type Row = (Uuid, String, String, bool, bool, Option<DateTime<Utc>>);
+
+/// The columns of a [`User`], in [`Row`]'s order.
+const USER_COLUMNS: (
+    u::id,
+    u::email,
+    u::password_hash,
+    u::is_admin,
+    u::disabled,
+    u::sessions_valid_after,
+) = (
+    u::id,
+    u::email,
+    u::password_hash,
+    u::is_admin,
+    u::disabled,
+    u::sessions_valid_after,
+);
 
 fn to_user(r: Row) -> Option<User> {
     Some(User {
@@ -30,6 +47,7 @@ fn to_user(r: Row) -> Option<User> {
         password_hash: r.2,
         is_admin: r.3,
         disabled: r.4,
+        sessions_valid_after: r.5,
     })
 }
 
@@ -50,7 +68,7 @@ impl Accounts for DieselAccounts {
         let mut c = self.pool.get().map_err(store_err)?;
         let row: Option<Row> = u::table
             .filter(u::email.eq(email.as_str()))
-            .select((u::id, u::email, u::password_hash, u::is_admin, u::disabled))
+            .select(USER_COLUMNS)
             .first(&mut c)
             .optional()
             .map_err(store_err)?;
@@ -61,7 +79,7 @@ impl Accounts for DieselAccounts {
         let mut c = self.pool.get().map_err(store_err)?;
         let row: Option<Row> = u::table
             .find(id)
-            .select((u::id, u::email, u::password_hash, u::is_admin, u::disabled))
+            .select(USER_COLUMNS)
             .first(&mut c)
             .optional()
             .map_err(store_err)?;
@@ -95,7 +113,7 @@ impl UserStore for DieselTx {
         let c = self.conn();
         let row: Option<Row> = u::table
             .filter(u::email.eq(email.as_str()))
-            .select((u::id, u::email, u::password_hash, u::is_admin, u::disabled))
+            .select(USER_COLUMNS)
             .first(c)
             .optional()
             .map_err(store_err)?;
@@ -106,7 +124,7 @@ impl UserStore for DieselTx {
         let c = self.conn();
         let row: Option<Row> = u::table
             .find(id)
-            .select((u::id, u::email, u::password_hash, u::is_admin, u::disabled))
+            .select(USER_COLUMNS)
             .first(c)
             .optional()
             .map_err(store_err)?;
@@ -211,8 +229,12 @@ impl UserStore for DieselTx {
         Ok(())
     }
 
-    fn end_sessions(&mut self, user_id: Uuid) -> Result<u64, StoreError> {
+    fn end_sessions(&mut self, user_id: Uuid, now: DateTime<Utc>) -> Result<u64, StoreError> {
         let c = self.conn();
+        diesel::update(u::table.find(user_id))
+            .set(u::sessions_valid_after.eq(now))
+            .execute(c)
+            .map_err(store_err)?;
         let n = diesel::delete(sess::table.filter(sess::user_id.eq(user_id)))
             .execute(c)
             .map_err(store_err)?;
@@ -227,8 +249,8 @@ impl UserStore for DieselTx {
         Ok(())
     }
 
-    fn end_session(&mut self, key: &str) -> Result<bool, StoreError> {
-        let n = diesel::delete(sess::table.filter(sess::session_key.eq(key)))
+    fn end_session(&mut self, key_hash: &str) -> Result<bool, StoreError> {
+        let n = diesel::delete(sess::table.filter(sess::key_hash.eq(key_hash)))
             .execute(self.conn())
             .map_err(store_err)?;
         Ok(n > 0)
@@ -245,18 +267,25 @@ impl UserStore for DieselTx {
     fn link(&mut self, lookup: &str) -> Result<Option<StoredLink>, StoreError> {
         let row: Option<LinkRow> = t::table
             .find(lookup)
-            .select((t::user_id, t::secret_hash, t::expires_at, t::used_at))
+            .select((
+                t::user_id,
+                t::secret_hash,
+                t::expires_at,
+                t::used_at,
+                t::created_by,
+            ))
             .first(self.conn())
             .optional()
             .map_err(store_err)?;
-        Ok(
-            row.map(|(user_id, secret_hash, expires_at, used_at)| StoredLink {
+        Ok(row.map(
+            |(user_id, secret_hash, expires_at, used_at, created_by)| StoredLink {
                 user_id,
                 secret_hash,
                 expires_at,
                 used_at,
-            }),
-        )
+                created_by,
+            },
+        ))
     }
 
     fn use_link(&mut self, lookup: &str, now: DateTime<Utc>) -> Result<Option<Uuid>, StoreError> {
@@ -426,7 +455,7 @@ fn to_grant(user_id: Uuid, role: &str, path: &str) -> Option<Grant> {
 
 type SessionRow = (String, Option<Uuid>, DateTime<Utc>, DateTime<Utc>);
 
-type LinkRow = (Uuid, String, DateTime<Utc>, Option<DateTime<Utc>>);
+type LinkRow = (Uuid, String, DateTime<Utc>, Option<DateTime<Utc>>, String);
 
 fn to_session(r: SessionRow) -> Option<SessionInfo> {
     Some(SessionInfo {
@@ -531,7 +560,7 @@ impl AdminQueries for DieselAdminQueries {
             .filter(sess::user_id.eq(user_id))
             .filter(sess::expires_at.gt(Utc::now()))
             .select((
-                sess::session_key,
+                sess::key_hash,
                 sess::user_id,
                 sess::created_at,
                 sess::expires_at,
@@ -545,10 +574,10 @@ impl AdminQueries for DieselAdminQueries {
     fn session(&self, key: &str) -> Result<Option<SessionInfo>, StoreError> {
         let mut c = self.pool.get().map_err(store_err)?;
         let row: Option<SessionRow> = sess::table
-            .filter(sess::session_key.eq(key))
+            .filter(sess::key_hash.eq(key))
             .filter(sess::expires_at.gt(Utc::now()))
             .select((
-                sess::session_key,
+                sess::key_hash,
                 sess::user_id,
                 sess::created_at,
                 sess::expires_at,

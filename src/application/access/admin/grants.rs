@@ -7,7 +7,9 @@ use crate::application::shared::{AuditEntry, StoreError, Transaction, UnitOfWork
 use crate::domain::access::{Grant, GrantRevoked, Role, User, UserGranted};
 use crate::domain::shared::{DomainEvent, JurisdictionPath};
 
-use super::{AdminError, AdminPorts, Administrator, grantable, managed_user, not_own};
+use super::{
+    AdminError, AdminPorts, Administrator, access_changed, grantable, managed_user, not_own,
+};
 
 /// The jurisdictions `admin` may grant roles on (geography's tree inside their scope), in
 /// path order.
@@ -66,7 +68,7 @@ where
             },
             &admin.email,
         )?;
-        let sessions_ended = tx.users().end_sessions(id)?;
+        let sessions_ended = access_changed(tx, id, p.clock.now())?;
         tx.audit(
             AuditEntry::new("grant.added")
                 .at(at.as_str())
@@ -126,7 +128,7 @@ where
         if !tx.users().remove_grant(&grant)? {
             return Err(AdminError::UnknownGrant);
         }
-        let sessions_ended = tx.users().end_sessions(id)?;
+        let sessions_ended = access_changed(tx, id, p.clock.now())?;
         tx.audit(
             AuditEntry::new("grant.removed")
                 .at(at.as_str())

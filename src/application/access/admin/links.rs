@@ -7,10 +7,12 @@ use crate::application::access::ports::AccessTx;
 use crate::application::shared::{
     AuditEntry, Caller, StoreError, StoreFailure, Transaction, UnitOfWork,
 };
-use crate::domain::access::{AccessChange, Password, PasswordError, User};
+use uuid::Uuid;
+
+use crate::domain::access::{AccessChange, Email, Password, PasswordError, Permission, User};
 use crate::domain::shared::JurisdictionPath;
 
-use super::{AdminPorts, LinkToken, changed, common_ancestor};
+use super::{AdminPorts, LinkToken, changed, common_ancestor, manages};
 
 /// Why a password could not be set through a link.
 #[derive(Debug, thiserror::Error)]
@@ -65,10 +67,39 @@ fn valid_link_user<T: AccessTx>(
     if !credentials.hasher.verify(token.secret(), &link.secret_hash) {
         return Err(SetPasswordError::InvalidLink);
     }
-    match tx.users().by_id(link.user_id)? {
-        Some(user) if !user.disabled => Ok(user),
-        _ => Err(SetPasswordError::InvalidLink),
+    let user = match tx.users().by_id(link.user_id)? {
+        Some(user) if !user.disabled => user,
+        _ => return Err(SetPasswordError::InvalidLink),
+    };
+    if !creator_manages(tx, &link.created_by, user.id)? {
+        return Err(SetPasswordError::InvalidLink);
     }
+    Ok(user)
+}
+
+/// True when the admin `creator` (an e-mail) is still enabled and still manages the user
+/// `user_id` as their grants stand now: a link must not open an account whose grants were
+/// widened beyond its issuer's scope after it was issued.
+fn creator_manages<T: AccessTx>(
+    tx: &mut T,
+    creator: &str,
+    user_id: Uuid,
+) -> Result<bool, SetPasswordError> {
+    let Ok(email) = Email::parse(creator) else {
+        return Ok(false);
+    };
+    let Some(admin) = tx.users().by_email(&email)? else {
+        return Ok(false);
+    };
+    if admin.disabled {
+        return Ok(false);
+    }
+    let scope = tx
+        .users()
+        .grants_of(admin.id)?
+        .scope(Permission::ManageUsers);
+    let grants = tx.users().grants_of(user_id)?;
+    Ok(manages(&scope, &grants))
 }
 
 /// The user a valid link `token` is for (unused, not expired by the application's clock,
@@ -152,7 +183,7 @@ where
             .ok_or(SetPasswordError::InvalidLink)?;
         tx.users().set_password_hash(user_id, &hash)?;
         tx.users().drop_unused_links(user_id)?;
-        let sessions_ended = tx.users().end_sessions(user_id)?;
+        let sessions_ended = tx.users().end_sessions(user_id, now)?;
         let grants = tx.users().grants_of(user_id)?;
         let at = common_ancestor(&grants);
         tx.audit(

@@ -226,6 +226,19 @@ fn managed_user<T: AccessTx>(
     }
 }
 
+/// What every change of a user's grants, role or status does besides the change itself, in
+/// its unit of work: the user's unused set-password links are cancelled (a link kept by the
+/// admin who made it must not outlive a widening of the user's grants by another admin), and
+/// their sessions end and are voided as of `now`. How many session rows ended.
+fn access_changed<T: AccessTx>(
+    tx: &mut T,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    tx.users().drop_unused_links(user_id)?;
+    tx.users().end_sessions(user_id, now)
+}
+
 /// Refuses changes to the admin's own account.
 fn not_own(admin: &Administrator, user: &User) -> Result<(), AdminError> {
     if user.id == admin.user_id {

@@ -10,8 +10,8 @@ use crate::domain::access::{AccessChange, Email, Grant, Grants, Role, User, User
 use crate::domain::shared::{DomainEvent, JurisdictionPath};
 
 use super::{
-    AdminError, AdminPorts, Administrator, LinkToken, UNUSABLE_PASSWORD_HASH, changed,
-    common_ancestor, grantable, managed_user, manages, new_link, not_own, when,
+    AdminError, AdminPorts, Administrator, LinkToken, UNUSABLE_PASSWORD_HASH, access_changed,
+    changed, common_ancestor, grantable, managed_user, manages, new_link, not_own, when,
 };
 
 /// The users `admin` may manage, ordered by e-mail.
@@ -106,6 +106,7 @@ where
         password_hash: UNUSABLE_PASSWORD_HASH.to_string(),
         is_admin: role == Role::Admin,
         disabled: false,
+        sessions_valid_after: None,
     };
     let grant = Grant {
         user_id: user.id,
@@ -174,11 +175,7 @@ where
         let (user, grants) = managed_user(tx, admin, id)?;
         not_own(admin, &user)?;
         tx.users().set_disabled(id, disabled)?;
-        let ended = if disabled {
-            tx.users().end_sessions(id)?
-        } else {
-            0
-        };
+        let ended = access_changed(tx, id, p.clock.now())?;
         let at = common_ancestor(&grants);
         let (action, change) = if disabled {
             ("user.disabled", AccessChange::Disabled)
@@ -220,9 +217,8 @@ where
         let (user, grants) = managed_user(tx, admin, id)?;
         not_own(admin, &user)?;
         tx.users().set_password_hash(id, UNUSABLE_PASSWORD_HASH)?;
-        tx.users().drop_unused_links(id)?;
+        let sessions_ended = access_changed(tx, id, p.clock.now())?;
         tx.users().store_link(&link)?;
-        let sessions_ended = tx.users().end_sessions(id)?;
         let at = common_ancestor(&grants);
         tx.audit(
             AuditEntry::new("password.reset_issued")

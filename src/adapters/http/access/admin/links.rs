@@ -1,7 +1,6 @@
 //! The public form that sets a password through a one-time link (the token is the
 //! credential).
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -22,22 +21,22 @@ fn invalid_link_page() -> HttpResponse {
 }
 
 pub(super) async fn set_password_form(
+    req: HttpRequest,
     state: web::Data<AppState>,
     pages: web::Data<AccessPages>,
-    session: Session,
     path: web::Path<String>,
 ) -> HttpResponse {
     let Ok(token) = LinkToken::parse(&path) else {
         return invalid_link_page();
     };
-    set_password_view(&state, &pages, &session, token, None, StatusCode::OK).await
+    set_password_view(&state, &pages, &req, token, None, StatusCode::OK).await
 }
 
 /// The form, or the invalid-link page when the link is not (or no longer) valid.
 pub(super) async fn set_password_view(
     state: &AppState,
     pages: &AccessPages,
-    session: &Session,
+    req: &HttpRequest,
     token: LinkToken,
     error: Option<String>,
     status: StatusCode,
@@ -47,7 +46,7 @@ pub(super) async fn set_password_view(
         Ok(user) => render(
             status,
             &SetPasswordPage {
-                chrome: public_chrome(state, session),
+                chrome: public_chrome(state, req),
                 token: token.expose().to_string(),
                 email: user.email.to_string(),
                 error,
@@ -70,7 +69,6 @@ pub(super) async fn set_password_action(
     req: HttpRequest,
     state: web::Data<AppState>,
     pages: web::Data<AccessPages>,
-    session: Session,
     path: web::Path<String>,
     form: web::Form<SetPasswordForm>,
 ) -> HttpResponse {
@@ -92,12 +90,13 @@ pub(super) async fn set_password_action(
         Err(
             e @ (SetPasswordError::Mismatch
             | SetPasswordError::Policy(_)
-            | SetPasswordError::SameAsEmail),
+            | SetPasswordError::SameAsEmail
+            | SetPasswordError::TooEasy(_)),
         ) => {
             set_password_view(
                 &state,
                 &pages,
-                &session,
+                &req,
                 token,
                 Some(e.to_string()),
                 StatusCode::BAD_REQUEST,

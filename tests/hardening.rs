@@ -1,0 +1,462 @@
+//! The holes an attack on a running instance found, each tried again through HTTP on a real
+//! server, a real PostgreSQL and a sample of the real PeskAAS data: ended sessions stay
+//! ended, session ids are stored hashed, visitors write no session, set-password links die
+//! with a change of access, and redirects after login stay on the site.
+
+mod common;
+
+use common::{
+    TestDb, add_user_as, client, exec, get, link_token, log_in_as, post, post_raw, spawn_state,
+    text, user_id,
+};
+use reqwest::{Client, StatusCode};
+use tasi::adapters::importers::landings::peskaas::SOURCE;
+use tasi::adapters::security::sha256_hex;
+use tasi::application::access::NewGrants;
+use tasi::domain::access::Role;
+use tasi::domain::shared::JurisdictionPath;
+
+const PASSWORD: &str = "a long enough passphrase";
+const NEW_PASSWORD: &str = "another long passphrase of mine";
+const ADMIN: &str = "admin@tasi.tl";
+const OFFICER: &str = "officer@tasi.tl";
+
+fn with_data() -> TestDb {
+    let db = TestDb::new();
+    let sample = common::peskaas_sample(50);
+    common::import_dir(&db, &sample.0, SOURCE).unwrap_or_else(|e| panic!("{e}"));
+    db
+}
+
+fn add(db: &TestDb, email: &str, role: Role, at: &str) {
+    let at = JurisdictionPath::parse(at).unwrap_or_else(|e| panic!("{e}"));
+    add_user_as(db, email, PASSWORD, &NewGrants::On(role, at));
+}
+
+/// A client logged in as `email` with `password`.
+async fn logged_in(base: &str, email: &str, password: &str) -> Client {
+    let c = client();
+    let r = log_in_as(&c, base, email, password).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{email} logs in");
+    c
+}
+
+/// The status of `GET /landings` for `c`: 200 while its session lasts, 303 to the login
+/// page after.
+async fn landings_status(c: &Client, base: &str) -> StatusCode {
+    get(c, &format!("{base}/landings")).await.0
+}
+
+fn sessions_of(db: &TestDb, email: &str) -> i64 {
+    db.count(&format!(
+        "SELECT count(*) AS n FROM access.sessions s JOIN access.users u ON u.id = s.user_id \
+         WHERE u.email = '{email}'"
+    ))
+}
+
+#[actix_web::test]
+async fn a_session_revoked_while_its_requests_are_in_flight_stays_ended() {
+    let db = with_data();
+    add(&db, ADMIN, Role::Admin, "Timor-Leste");
+    add(&db, OFFICER, Role::Officer, "Timor-Leste");
+    let base = spawn_state(db.state(false));
+    let officer = logged_in(&base, OFFICER, PASSWORD).await;
+    let admin = logged_in(&base, ADMIN, PASSWORD).await;
+    let id = user_id(&db, OFFICER);
+    let key = text(
+        &db,
+        &format!("SELECT key_hash AS t FROM access.sessions WHERE user_id = '{id}'"),
+    );
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut loops = Vec::new();
+    for _ in 0..4 {
+        let (c, base, stop) = (officer.clone(), base.clone(), stop.clone());
+        loops.push(actix_web::rt::spawn(async move {
+            let mut after = 0;
+            while after < 15 {
+                landings_status(&c, &base).await;
+                if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    after += 1;
+                }
+            }
+        }));
+    }
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
+    let (status, _, _) = post(
+        &admin,
+        &format!("{base}/admin/users/{id}"),
+        &format!("{base}/admin/sessions/revoke"),
+        &[("key", key.as_str())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the session is revoked");
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    for l in loops {
+        l.await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(sessions_of(&db, OFFICER), 0, "no row was written back");
+    assert_eq!(
+        landings_status(&officer, &base).await,
+        StatusCode::SEE_OTHER,
+        "the cookie the officer holds opens nothing"
+    );
+}
+
+#[actix_web::test]
+async fn a_session_row_written_back_after_a_grant_change_is_void() {
+    let db = with_data();
+    add(&db, ADMIN, Role::Admin, "Timor-Leste");
+    add(&db, OFFICER, Role::Officer, "Timor-Leste/Atauro");
+    let base = spawn_state(db.state(false));
+    let officer = logged_in(&base, OFFICER, PASSWORD).await;
+    assert_eq!(landings_status(&officer, &base).await, StatusCode::OK);
+    let id = user_id(&db, OFFICER);
+    exec(
+        &db,
+        &format!(
+            "CREATE TABLE public.kept AS SELECT * FROM access.sessions WHERE user_id = '{id}'"
+        ),
+    );
+
+    let admin = logged_in(&base, ADMIN, PASSWORD).await;
+    let (status, _, _) = post(
+        &admin,
+        &format!("{base}/admin/users/{id}"),
+        &format!("{base}/admin/users/{id}/grants"),
+        &[("role", "viewer"), ("jurisdiction", "Timor-Leste/Baucau")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(sessions_of(&db, OFFICER), 0);
+
+    // A row with the login's state comes back (as a request in flight could write it).
+    exec(&db, "INSERT INTO access.sessions SELECT * FROM public.kept");
+    assert_eq!(sessions_of(&db, OFFICER), 1);
+    assert_eq!(
+        landings_status(&officer, &base).await,
+        StatusCode::SEE_OTHER,
+        "a session that began before the grant change is void"
+    );
+    // Logging in again works at once.
+    let again = logged_in(&base, OFFICER, PASSWORD).await;
+    assert_eq!(landings_status(&again, &base).await, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn session_ids_are_stored_hashed_and_visitors_write_no_session() {
+    let db = with_data();
+    add(&db, OFFICER, Role::Officer, "Timor-Leste");
+    let base = spawn_state(db.state(false));
+
+    for _ in 0..40 {
+        let (status, page) = get(&client(), &format!("{base}/login")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!common::csrf_of(&page).is_empty(), "the form has its token");
+    }
+    assert_eq!(
+        db.count("SELECT count(*) AS n FROM access.sessions"),
+        0,
+        "anonymous login pages store nothing"
+    );
+
+    let c = client();
+    let r = log_in_as(&c, &base, OFFICER, PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("tasi="))
+        .unwrap_or_else(|| panic!("a session cookie"));
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let cookie = cookie.split(';').next().unwrap_or_default().to_string();
+    // The signed cookie ends with the 64 hex characters of the session's key.
+    let value = cookie.trim_start_matches("tasi=");
+    let key = &value[value.len() - 64..];
+    assert!(key.chars().all(|c| c.is_ascii_hexdigit()), "{value}");
+    assert_eq!(
+        db.count(&format!(
+            "SELECT count(*) AS n FROM access.sessions WHERE key_hash = '{key}' \
+             OR state::text LIKE '%{key}%'"
+        )),
+        0,
+        "the key itself is stored nowhere"
+    );
+    assert_eq!(
+        db.count(&format!(
+            "SELECT count(*) AS n FROM access.sessions WHERE key_hash = '{}'",
+            sha256_hex(key)
+        )),
+        1,
+        "its SHA-256 is"
+    );
+    assert_eq!(landings_status(&c, &base).await, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn logging_out_everywhere_and_changing_the_password_end_every_session() {
+    let db = with_data();
+    add(&db, OFFICER, Role::Officer, "Timor-Leste");
+    let base = spawn_state(db.state(false));
+    let account = format!("{base}/account");
+
+    let (a, b) = (
+        logged_in(&base, OFFICER, PASSWORD).await,
+        logged_in(&base, OFFICER, PASSWORD).await,
+    );
+    let (status, page) = get(&a, &account).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Log out everywhere"), "{page}");
+    let (status, _, location) = post(&a, &account, &format!("{base}/logout/everywhere"), &[]).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/login?done=everywhere")
+    );
+    assert_eq!(landings_status(&a, &base).await, StatusCode::SEE_OTHER);
+    assert_eq!(landings_status(&b, &base).await, StatusCode::SEE_OTHER);
+    assert_eq!(sessions_of(&db, OFFICER), 0);
+
+    let (a, b) = (
+        logged_in(&base, OFFICER, PASSWORD).await,
+        logged_in(&base, OFFICER, PASSWORD).await,
+    );
+    let change = format!("{base}/account/password");
+    for (current, new, confirm, why) in [
+        (
+            "not my password",
+            NEW_PASSWORD,
+            NEW_PASSWORD,
+            "current password is not right",
+        ),
+        (
+            PASSWORD,
+            NEW_PASSWORD,
+            "something else entirely",
+            "not the same",
+        ),
+        (PASSWORD, "password1234", "password1234", ""),
+    ] {
+        let (status, page, _) = post(
+            &a,
+            &account,
+            &change,
+            &[
+                ("current", current),
+                ("password", new),
+                ("confirm", confirm),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{page}");
+        assert!(
+            page.contains(why) && page.contains("class=\"error\""),
+            "{page}"
+        );
+    }
+    assert_eq!(
+        landings_status(&b, &base).await,
+        StatusCode::OK,
+        "nothing changed yet"
+    );
+    let (status, _, location) = post(
+        &a,
+        &account,
+        &change,
+        &[
+            ("current", PASSWORD),
+            ("password", NEW_PASSWORD),
+            ("confirm", NEW_PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/login?done=password")
+    );
+    assert_eq!(landings_status(&a, &base).await, StatusCode::SEE_OTHER);
+    assert_eq!(landings_status(&b, &base).await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        log_in_as(&client(), &base, OFFICER, PASSWORD)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let c = logged_in(&base, OFFICER, NEW_PASSWORD).await;
+    assert_eq!(landings_status(&c, &base).await, StatusCode::OK);
+    assert_eq!(
+        db.count(
+            "SELECT count(*) AS n FROM access.audit_log \
+             WHERE action IN ('password.changed', 'sessions.ended_everywhere')"
+        ),
+        2
+    );
+}
+
+/// Creates `email` as an officer of `at` through the admin page of `admin`; the token of
+/// the set-password link it shows.
+async fn create_with_link(admin: &Client, base: &str, email: &str, at: &str) -> String {
+    let users = format!("{base}/admin/users");
+    let (status, page, _) = post(
+        admin,
+        &users,
+        &users,
+        &[("email", email), ("role", "officer"), ("jurisdiction", at)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    link_token(&page)
+}
+
+#[actix_web::test]
+async fn an_unused_link_dies_with_a_change_of_access_and_needs_its_issuer_in_charge() {
+    let db = with_data();
+    add(&db, ADMIN, Role::Admin, "Timor-Leste");
+    add(
+        &db,
+        "atauro.admin@tasi.tl",
+        Role::Admin,
+        "Timor-Leste/Atauro",
+    );
+    let base = spawn_state(db.state(false));
+    let national = logged_in(&base, ADMIN, PASSWORD).await;
+    let atauro = logged_in(&base, "atauro.admin@tasi.tl", PASSWORD).await;
+
+    // Widened by the national admin: the Atauro admin's link stops working.
+    let widened = create_with_link(&atauro, &base, "widened@tasi.tl", "Timor-Leste/Atauro").await;
+    let id = user_id(&db, "widened@tasi.tl");
+    let (status, _, _) = post(
+        &national,
+        &format!("{base}/admin/users/{id}"),
+        &format!("{base}/admin/users/{id}/grants"),
+        &[("role", "officer"), ("jurisdiction", "Timor-Leste/Baucau")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, page) = get(&client(), &format!("{base}/set-password/{widened}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{page}");
+
+    // A grant written past the use cases: the issuer no longer manages the user.
+    let bypassed = create_with_link(&atauro, &base, "bypassed@tasi.tl", "Timor-Leste/Atauro").await;
+    let id = user_id(&db, "bypassed@tasi.tl");
+    exec(
+        &db,
+        &format!(
+            "INSERT INTO access.grants (user_id, role, jurisdiction_path, granted_by) \
+             VALUES ('{id}', 'officer', 'Timor-Leste/Baucau', 'sql')"
+        ),
+    );
+    let (status, _) = get(&client(), &format!("{base}/set-password/{bypassed}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Disabling and enabling cancel a link too.
+    let toggled = create_with_link(&atauro, &base, "toggled@tasi.tl", "Timor-Leste/Atauro").await;
+    let id = user_id(&db, "toggled@tasi.tl");
+    for action in ["disable", "enable"] {
+        let (status, _, _) = post(
+            &atauro,
+            &format!("{base}/admin/users/{id}"),
+            &format!("{base}/admin/users/{id}/{action}"),
+            &[],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{action}");
+    }
+    let (status, _) = get(&client(), &format!("{base}/set-password/{toggled}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // An untouched link works, and a weak password answers the form again with why.
+    let kept = create_with_link(&atauro, &base, "kept@tasi.tl", "Timor-Leste/Atauro").await;
+    let visitor = client();
+    let link = format!("{base}/set-password/{kept}");
+    let (status, page) = get(&visitor, &link).await;
+    assert_eq!(status, StatusCode::OK);
+    let token = common::csrf_of(&page);
+    let (status, page, _) = post_raw(
+        &visitor,
+        &link,
+        &[
+            ("csrf_token", token.as_str()),
+            ("password", "password1234"),
+            ("confirm", "password1234"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{page}");
+    assert!(page.contains("class=\"error\""), "{page}");
+    let token = common::csrf_of(&page);
+    let (status, _, location) = post_raw(
+        &visitor,
+        &link,
+        &[
+            ("csrf_token", token.as_str()),
+            ("password", NEW_PASSWORD),
+            ("confirm", NEW_PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/login")
+    );
+    logged_in(&base, "kept@tasi.tl", NEW_PASSWORD).await;
+}
+
+#[actix_web::test]
+async fn the_page_after_login_is_always_on_the_site() {
+    let db = with_data();
+    add(&db, OFFICER, Role::Officer, "Timor-Leste");
+    let base = spawn_state(db.state(false));
+    for (next, kept) in [
+        ("/%09/evil.example", "/"),
+        ("/%0d%0aSet-Cookie:%20x=1", "/"),
+        ("//evil.example", "/"),
+        ("/%5Cevil.example", "/"),
+        ("https://evil.example", "/"),
+        ("/landings?page=2", "/landings?page=2"),
+    ] {
+        let c = client();
+        let (status, page) = get(&c, &format!("{base}/login?next={next}")).await;
+        assert_eq!(status, StatusCode::OK, "{next}: {page}");
+        let form_next = common::hidden(&page, "next");
+        assert_eq!(form_next, kept.replace('&', "&amp;"), "{next}");
+        let decoded: String =
+            serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("n={next}"))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect();
+        let token = common::csrf_of(&page);
+        let (status, _, location) = post_raw(
+            &c,
+            &format!("{base}/login"),
+            &[
+                ("csrf_token", token.as_str()),
+                ("email", OFFICER),
+                ("password", PASSWORD),
+                ("next", decoded.as_str()),
+            ],
+        )
+        .await;
+        assert_eq!(
+            (status, location.as_str()),
+            (StatusCode::SEE_OTHER, kept),
+            "{next}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn right_logins_are_never_throttled() {
+    let db = with_data();
+    add(&db, OFFICER, Role::Officer, "Timor-Leste");
+    let base = spawn_state(db.state(false));
+    for i in 0..12 {
+        let r = log_in_as(&client(), &base, OFFICER, PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login {i}");
+    }
+}
