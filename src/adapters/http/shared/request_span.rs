@@ -9,7 +9,8 @@ use tracing::Span;
 use tracing_actix_web::RootSpanBuilder;
 
 /// Builds the request span from the matched route's pattern (`/landings/{id}`); an
-/// unmatched path is logged as `unmatched`.
+/// unmatched path is logged as `unmatched`. At the end of each request, one `info` line
+/// (`warn` for a 5xx) says it was served, with its status.
 pub struct RouteSpan;
 
 impl RootSpanBuilder for RouteSpan {
@@ -32,5 +33,12 @@ impl RootSpanBuilder for RouteSpan {
             Err(e) => e.as_response_error().status_code(),
         };
         span.record("http.status_code", status.as_u16());
+        // One line per request served (the access log), inside the span.
+        let _inside = span.enter();
+        if status.is_server_error() {
+            tracing::warn!(status = status.as_u16(), "request served");
+        } else {
+            tracing::info!(status = status.as_u16(), "request served");
+        }
     }
 }
