@@ -114,11 +114,13 @@ impl<'ast> Visit<'ast> for Idents {
 }
 
 /// The shared places that name the access context, and why (the gatekeeper).
-const ACCESS_IN_SHARED_PLACES: [&str; 6] = [
+const ACCESS_IN_SHARED_PLACES: [&str; 7] = [
     // The caller of a request is the access context's user with their grants.
     "src/adapters/http/shared/caller.rs",
     "src/adapters/http/shared/page.rs",
     "src/adapters/http/shared/state.rs",
+    // A navigation entry names the permission its page needs (shown to holders only).
+    "src/adapters/http/shared/routes.rs",
     // The login guard and the session store wrap every route.
     "src/startup/web.rs",
     // Passwords are hashed and judged through the access context's ports.

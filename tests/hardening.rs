@@ -460,3 +460,63 @@ async fn right_logins_are_never_throttled() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "login {i}");
     }
 }
+
+/// The navigation links of a page, by their text.
+fn nav_of(page: &str) -> Vec<String> {
+    let nav = page
+        .split("<nav>")
+        .nth(1)
+        .and_then(|s| s.split("</nav>").next())
+        .unwrap_or_default();
+    nav.split("<a ")
+        .skip(1)
+        .filter_map(|s| s.split_once('>'))
+        .filter_map(|(_, s)| s.split("</a>").next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[actix_web::test]
+async fn pages_show_a_user_what_their_role_and_scope_open() {
+    let db = with_data();
+    add(&db, "viewer@tasi.tl", Role::Viewer, "Timor-Leste");
+    add(&db, OFFICER, Role::Officer, "Timor-Leste/Atauro");
+    let base = spawn_state(db.state(false));
+
+    let viewer = logged_in(&base, "viewer@tasi.tl", PASSWORD).await;
+    let (_, home) = get(&viewer, &format!("{base}/")).await;
+    assert_eq!(
+        nav_of(&home),
+        [
+            "Dashboard",
+            "Landings",
+            "Monthly summary",
+            "Quality flags",
+            "Tracking"
+        ]
+    );
+    assert!(home.contains("<h1>Timor-Leste</h1>"), "{home}");
+    assert!(home.contains(">Baucau</a></td>") && home.contains(">Atauro</a></td>"));
+    // One municipality chosen: its row alone.
+    let (_, baucau) = get(&viewer, &format!("{base}/?municipality=Baucau")).await;
+    assert!(baucau.contains("<h1>Baucau</h1>"));
+    assert!(baucau.contains(">Baucau</a></td>") && !baucau.contains(">Atauro</a></td>"));
+
+    let officer = logged_in(&base, OFFICER, PASSWORD).await;
+    let (_, home) = get(&officer, &format!("{base}/")).await;
+    assert_eq!(
+        nav_of(&home),
+        [
+            "Dashboard",
+            "Landings",
+            "Monthly summary",
+            "Quality flags",
+            "Reviews",
+            "Tracking",
+            "Imports"
+        ]
+    );
+    assert!(home.contains("<h1>Atauro</h1>"), "not 'National': {home}");
+    assert!(home.contains("All of Atauro") && !home.contains("National"));
+    assert!(!home.contains("tasi import"), "no shell command as advice");
+}

@@ -75,6 +75,10 @@ async fn two_serve_processes_share_sessions_and_a_restart_keeps_them() {
     let b = serve(&db, Some(&the_key));
     assert_ne!(a.base, b.base);
 
+    // The data are synthetic: `tasi serve` says so on every page, the login page first.
+    let (_, login) = get(&client(), &format!("{}/login", a.base)).await;
+    assert!(login.contains("Synthetic data"), "{login}");
+
     // Logged in on A, the same cookie is a session on B (cookies do not depend on the port).
     let c = client();
     let r = log_in_as(&c, &a.base, "viewer@tasi.tl", PASSWORD).await;
@@ -127,4 +131,26 @@ fn serve_refuses_to_start_without_a_session_key() {
         assert!(!out.status.success(), "serve started without a valid key");
         assert!(stderr.contains(says), "{stderr}");
     }
+}
+
+#[test]
+fn demo_stops_and_names_a_data_directory_that_is_not_there() {
+    let db = TestDb::new();
+    let out = Command::new(env!("CARGO_BIN_EXE_tasi"))
+        .args(["demo", "--data", "/nowhere/peskaas"])
+        .env("DATABASE_URL", &db.url)
+        .env("TASI_BIND", "127.0.0.1:0")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("/nowhere/peskaas") && stderr.contains("--synthetic"),
+        "{stderr}"
+    );
+    assert_eq!(
+        db.count("SELECT count(*) AS n FROM landings.surveyed_landings"),
+        0,
+        "nothing was imported, synthetic or not"
+    );
 }

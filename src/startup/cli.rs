@@ -94,9 +94,16 @@ pub fn command() -> Command {
                     Arg::new("data")
                         .long("data")
                         .value_name("DIR")
-                        .help("PeskAAS directory to import; a synthetic set is generated when it does not exist")
+                        .help("PeskAAS directory to import (it must hold trips.csv)")
                         .default_value("../shared/data/peskaas")
                         .value_parser(clap::value_parser!(PathBuf)),
+                )
+                .arg(
+                    Arg::new("synthetic")
+                        .long("synthetic")
+                        .action(clap::ArgAction::SetTrue)
+                        .conflicts_with("data")
+                        .help("Generate and import a synthetic demonstration set instead (labelled on every page)"),
                 ),
         );
     for c in contexts() {
@@ -217,9 +224,9 @@ async fn serve(config: &Config, owner: persistence::PgPool) -> anyhow::Result<()
 }
 
 /// Migrates, lets each context bring its demonstration data (the PeskAAS data at `data`,
-/// or a synthetic set) and then prepare a visit (a demo admin), prints what they say (the
+/// or, without it, a synthetic set) and then prepare a visit (a demo admin), prints what they say (the
 /// login among it) and serves.
-async fn demo(env: &CliEnv, data: &Path) -> anyhow::Result<()> {
+async fn demo(env: &CliEnv, data: Option<&Path>) -> anyhow::Result<()> {
     // The demo serves plain http on this machine: Secure cookies would not come back,
     // unless TASI_SECURE_COOKIES says otherwise.
     let config = Config {
@@ -273,11 +280,23 @@ async fn run_command(matches: ArgMatches) -> anyhow::Result<()> {
             import(&platform, "cli", source, location)?;
         }
         "demo" => {
-            let data = args
-                .get_one::<PathBuf>("data")
-                .cloned()
-                .unwrap_or_else(|| PathBuf::from("../shared/data/peskaas"));
-            demo(&env, &data).await?;
+            let data = if args.get_flag("synthetic") {
+                None
+            } else {
+                let dir = args
+                    .get_one::<PathBuf>("data")
+                    .cloned()
+                    .unwrap_or_else(|| PathBuf::from("../shared/data/peskaas"));
+                if !dir.join("trips.csv").is_file() {
+                    anyhow::bail!(
+                        "{}: no PeskAAS data here (no trips.csv); give --data DIR, or --synthetic \
+                         for a generated demonstration set",
+                        dir.display()
+                    );
+                }
+                Some(dir)
+            };
+            demo(&env, data.as_deref()).await?;
         }
         other => {
             let ran = contexts()

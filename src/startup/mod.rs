@@ -97,7 +97,7 @@ pub trait Context: Sync {
     ///
     /// # Errors
     /// When the data cannot be imported.
-    fn demo_data(&self, _platform: &Platform, _data: &Path) -> anyhow::Result<Vec<String>> {
+    fn demo_data(&self, _platform: &Platform, _data: Option<&Path>) -> anyhow::Result<Vec<String>> {
         Ok(Vec::new())
     }
 

@@ -36,6 +36,19 @@ impl AccessScope {
         &self.paths
     }
 
+    /// What the scope is called on a page: its roots' names joined by ` · ` (`Timor-Leste`,
+    /// `Atauro`, `Atauro · Baucau`); `nothing` for an empty scope.
+    pub fn label(&self) -> String {
+        if self.paths.is_empty() {
+            return "nothing".into();
+        }
+        self.paths
+            .iter()
+            .map(JurisdictionPath::name)
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
     /// True when a record at `path` is visible.
     pub fn covers(&self, path: &JurisdictionPath) -> bool {
         self.paths.iter().any(|p| p.covers(path))

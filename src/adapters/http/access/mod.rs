@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use crate::adapters::http::shared::routes::{Endpoint, NavEntry};
 use crate::application::access::ports::{Accounts, AdminQueries, JurisdictionDirectory};
+use crate::domain::access::Permission;
 
 /// What the access pages (and the login guard) reach beside the shared state.
 pub struct AccessPages {
@@ -37,5 +38,6 @@ pub fn navigation() -> Vec<NavEntry> {
         key: "admin",
         label: "Admin",
         href: "/admin/users",
+        needs: Permission::ManageUsers,
     }]
 }

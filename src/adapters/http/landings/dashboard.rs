@@ -29,6 +29,7 @@ pub(super) async fn dashboard_page(
     q: web::Query<DashboardQuery>,
 ) -> HttpResponse {
     let (scope, chrome) = ctx!(req, state, session, "dashboard");
+    let whole_scope = scope.label();
     let muni = q.municipality.clone().filter(|m| !m.is_empty());
     let (queries, geography) = (pages.queries.clone(), pages.geography.clone());
     let m = muni.clone();
@@ -100,9 +101,11 @@ pub(super) async fn dashboard_page(
         .iter()
         .map(|s| (s.name.clone(), s.catch_kg))
         .collect();
+    // The table follows the chosen scope: one municipality chosen, its row alone.
     let rows = d
         .municipalities
         .iter()
+        .filter(|m| muni.as_ref().is_none_or(|chosen| *chosen == m.name))
         .map(|m| MunicipalityRow {
             name: m.name.clone(),
             landings: int(m.totals.landings),
@@ -115,7 +118,8 @@ pub(super) async fn dashboard_page(
         chrome,
         municipalities,
         selected: muni.clone().unwrap_or_default(),
-        scope_label: muni.unwrap_or_else(|| "National".into()),
+        scope_label: muni.unwrap_or_else(|| whole_scope.clone()),
+        whole_scope,
         window: d
             .window
             .map(|(a, b)| format!("{a} to {b}"))

@@ -23,6 +23,7 @@ use crate::adapters::http::shared::views::Choice;
 use crate::application::geography::ports::GeographyQueries;
 use crate::application::landings::ports::LandingQueries;
 use crate::application::shared::AuditEntry;
+use crate::domain::access::Permission;
 
 pub use summary::summary_to_csv;
 
@@ -54,19 +55,26 @@ pub fn endpoints() -> Vec<Endpoint> {
 /// The navigation entries of the landings pages.
 pub fn navigation() -> Vec<NavEntry> {
     [
-        (10, "dashboard", "Dashboard", "/"),
-        (20, "landings", "Landings", "/landings"),
-        (30, "summary", "Monthly summary", "/landings/summary"),
-        (40, "flags", "Quality flags", "/flags"),
-        (50, "reviews", "Reviews", "/reviews"),
-        (70, "imports", "Imports", "/imports"),
+        (10, "dashboard", "Dashboard", "/", Permission::View),
+        (20, "landings", "Landings", "/landings", Permission::View),
+        (
+            30,
+            "summary",
+            "Monthly summary",
+            "/landings/summary",
+            Permission::View,
+        ),
+        (40, "flags", "Quality flags", "/flags", Permission::View),
+        (50, "reviews", "Reviews", "/reviews", Permission::Review),
+        (70, "imports", "Imports", "/imports", Permission::Import),
     ]
     .into_iter()
-    .map(|(order, key, label, href)| NavEntry {
+    .map(|(order, key, label, href, needs)| NavEntry {
         order,
         key,
         label,
         href,
+        needs,
     })
     .collect()
 }

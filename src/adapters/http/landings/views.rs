@@ -42,7 +42,9 @@ pub struct DashboardPage {
     pub municipalities: Vec<String>,
     /// The chosen one, empty for national.
     pub selected: String,
-    /// "National" or the municipality.
+    /// What the caller's whole scope is called (`Timor-Leste`, `Atauro`).
+    pub whole_scope: String,
+    /// The caller's whole scope, or the municipality chosen.
     pub scope_label: String,
     /// The window, e.g. `2019-09 to 2020-08`; empty when no data.
     pub window: String,

@@ -54,7 +54,7 @@ pub async fn context(
     }
     Ok((
         current.grants.scope(permission),
-        state.chrome(Some(current.user.email.to_string()), session, active),
+        state.chrome(&current, session, active),
         current,
     ))
 }

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use crate::domain::access::Permission;
 use actix_web::http::Method;
 use actix_web::{FromRequest, Handler, Responder, Route, web};
 
@@ -132,4 +133,7 @@ pub struct NavEntry {
     pub label: &'static str,
     /// Where it leads.
     pub href: &'static str,
+    /// The permission the page needs: the entry is shown only to users who hold it
+    /// somewhere.
+    pub needs: Permission,
 }

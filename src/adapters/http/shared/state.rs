@@ -7,6 +7,7 @@ use std::sync::Arc;
 use actix_session::Session;
 use actix_web::web;
 
+use super::caller::CurrentUser;
 use super::routes::{NavEntry, PublicRoutes};
 use super::views::Chrome;
 use crate::adapters::clock::SystemClock;
@@ -92,14 +93,21 @@ impl AppState {
         self
     }
 
-    /// The layout of a page for `user` (none: not logged in) with `active` highlighted.
-    pub fn chrome(&self, user: Option<String>, session: &Session, active: &'static str) -> Chrome {
+    /// The layout of a page for `user` with `active` highlighted: the navigation shows only
+    /// the entries whose permission the user holds somewhere.
+    pub fn chrome(&self, user: &CurrentUser, session: &Session, active: &'static str) -> Chrome {
         Chrome {
-            user,
+            user: Some(user.user.email.to_string()),
             csrf: csrf::token(session),
             synthetic: self.synthetic,
             active,
-            nav: self.nav.clone(),
+            nav: Arc::new(
+                self.nav
+                    .iter()
+                    .filter(|e| user.grants.any(e.needs))
+                    .cloned()
+                    .collect(),
+            ),
         }
     }
 

@@ -51,6 +51,7 @@ pub fn navigation() -> Vec<NavEntry> {
         key: "tracking",
         label: "Tracking",
         href: "/tracking",
+        needs: Permission::View,
     }]
 }
 

@@ -129,7 +129,7 @@ pub(super) async fn admin_ctx(
             scope: current.grants.scope(Permission::ManageUsers),
             client_addr: client_addr(req),
         },
-        chrome: state.chrome(Some(email), session, "admin"),
+        chrome: state.chrome(&current, session, "admin"),
     })
 }
 
