@@ -520,3 +520,44 @@ async fn pages_show_a_user_what_their_role_and_scope_open() {
     assert!(home.contains("All of Atauro") && !home.contains("National"));
     assert!(!home.contains("tasi import"), "no shell command as advice");
 }
+
+#[actix_web::test]
+async fn the_audit_log_stays_bounded_and_records_every_failed_login() {
+    let db = with_data();
+    add(&db, "viewer@tasi.tl", Role::Viewer, "Timor-Leste");
+    let base = spawn_state(db.state(false));
+
+    let huge = format!("{}@evil.example", "x".repeat(19_000));
+    let r = log_in_as(&client(), &base, &huge, "whatever it is").await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        db.count(
+            "SELECT count(*) AS n FROM access.audit_log \
+             WHERE action = 'login.failed' AND length(actor) = 254 AND actor LIKE 'xxx%'"
+        ),
+        1,
+        "the failed login is recorded, its actor cut to 254 characters"
+    );
+
+    // A viewer refused the reviews five times in a minute: one entry.
+    let viewer = logged_in(&base, "viewer@tasi.tl", PASSWORD).await;
+    for _ in 0..5 {
+        assert_eq!(
+            get(&viewer, &format!("{base}/reviews")).await.0,
+            StatusCode::FORBIDDEN
+        );
+    }
+    assert_eq!(
+        db.count(
+            "SELECT count(*) AS n FROM access.audit_log WHERE action = 'authorisation.denied'"
+        ),
+        1
+    );
+    assert_eq!(
+        db.count(
+            "SELECT count(*) AS n FROM access.audit_log \
+             WHERE length(details::text) > 2200 OR length(actor) > 254"
+        ),
+        0
+    );
+}

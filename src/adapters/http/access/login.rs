@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::AccessPages;
 use crate::adapters::http::shared::caller::CurrentUser;
-use crate::adapters::http::shared::errors::{failure, internal};
+use crate::adapters::http::shared::errors::{failure, internal, internal_message};
 use crate::adapters::http::shared::page::{client_addr, public_chrome};
 use crate::adapters::http::shared::routes::Endpoint;
 use crate::adapters::http::shared::state::AppState;
@@ -152,6 +152,17 @@ async fn login(
             .await;
     match result {
         Ok(Ok(Some(user))) => {
+            // Recorded first: a login the audit log cannot hold does not happen.
+            let recorded = state
+                .audit(
+                    AuditEntry::new("login.succeeded")
+                        .by(user.email.as_str())
+                        .from(addr),
+                )
+                .await;
+            if !recorded {
+                return internal_message("the login could not be recorded in the audit log");
+            }
             let now = state.clock.now();
             session.renew();
             let stored = session
@@ -162,13 +173,6 @@ async fn login(
                 return internal(&e);
             }
             csrf::rotate(&session);
-            state
-                .audit(
-                    AuditEntry::new("login.succeeded")
-                        .by(user.email.as_str())
-                        .from(addr),
-                )
-                .await;
             tracing::info!(user_id = %user.id, "login succeeded");
             HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, safe_next(form.next.as_deref())))
@@ -177,9 +181,12 @@ async fn login(
         Ok(Ok(None)) => {
             tracing::warn!("login failed");
             state.throttle.failed(&form.email, peer);
-            state
+            if !state
                 .audit(AuditEntry::new("login.failed").by(&form.email).from(addr))
-                .await;
+                .await
+            {
+                return internal_message("the failed login could not be recorded in the audit log");
+            }
             let page = login_page(
                 &state,
                 &req,

@@ -37,15 +37,26 @@ pub async fn context(
         ));
     };
     if !current.grants.any(permission) {
-        state
-            .audit(
-                AuditEntry::new("authorisation.denied")
-                    .by(current.user.email.as_str())
-                    .from(client_addr(req))
-                    .with("path", req.path())
-                    .with("needs", format!("{permission:?}")),
-            )
-            .await;
+        let route = req
+            .match_pattern()
+            .unwrap_or_else(|| req.path().to_string());
+        if state
+            .refusals
+            .first_this_minute(current.user.id, &route, state.clock.now())
+            && !state
+                .audit(
+                    AuditEntry::new("authorisation.denied")
+                        .by(current.user.email.as_str())
+                        .from(client_addr(req))
+                        .with("path", req.path())
+                        .with("needs", format!("{permission:?}")),
+                )
+                .await
+        {
+            return Err(super::errors::internal_message(
+                "the refusal could not be recorded in the audit log",
+            ));
+        }
         return Err(page(
             StatusCode::FORBIDDEN,
             "Not allowed",

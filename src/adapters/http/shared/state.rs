@@ -45,6 +45,32 @@ pub struct AppState {
     pub nav: Arc<Vec<NavEntry>>,
     /// The routes the login guard lets through without a login.
     pub public: PublicRoutes,
+    /// The refusals audited in the current minute, by user and route.
+    pub refusals: RefusalLog,
+}
+
+/// Which refusals of logged-in users were audited this minute: at most one entry per user,
+/// route and minute (a user who reloads a refused page does not grow the log).
+#[derive(Default)]
+pub struct RefusalLog(dashmap::DashMap<(uuid::Uuid, String), i64>);
+
+impl RefusalLog {
+    /// True the first time `user` is refused `route` in the minute of `now`.
+    pub fn first_this_minute(
+        &self,
+        user: uuid::Uuid,
+        route: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> bool {
+        let minute = now.timestamp().div_euclid(60);
+        if self.0.len() > 10_000 {
+            self.0.retain(|_, m| *m == minute);
+        }
+        match self.0.insert((user, route.to_string()), minute) {
+            Some(before) => before != minute,
+            None => true,
+        }
+    }
 }
 
 impl AppState {
@@ -72,6 +98,7 @@ impl AppState {
             synthetic,
             nav: Arc::new(nav),
             public,
+            refusals: RefusalLog::default(),
         })
     }
 
