@@ -3,6 +3,8 @@
 
 mod common;
 
+use tasi::adapters::http::shared::views::int;
+
 use common::{Scratch, TestDb, peskaas_dir};
 use tasi::adapters::importers::landings::peskaas::SOURCE;
 
@@ -354,6 +356,52 @@ async fn an_atauro_analyst_sees_atauro_tracks_and_nothing_else() {
     }));
     let (_, page) = common::get(&c, &format!("{base}/tracking")).await;
     assert!(!page.contains("Timor-Leste/Baucau"));
+    // The matching figures are Atauro's, not the country's.
+    let national_trips =
+        db.count("SELECT trips::int8 AS n FROM spatial_catch.runs ORDER BY id DESC LIMIT 1");
+    assert!(
+        !page.contains("Valid tracked trips read") && !page.contains(&int(national_trips)),
+        "national figures shown to an Atauro user"
+    );
+    let atauro_trips = db.count(
+        "SELECT coalesce(sum(trips), 0)::int8 AS n FROM spatial_catch.match_rates
+         WHERE jurisdiction_path LIKE 'Timor-Leste/Atauro%'",
+    );
+    assert!(page.contains(&format!(
+        "Tracked trips, in your jurisdictions</th><td>{}</td>",
+        int(atauro_trips)
+    )));
+
+    // An Atauro trip imputed from a donor outside Atauro names no donor.
+    let imputed_from_elsewhere = db.count(
+        "SELECT count(*) AS n FROM spatial_catch.imputations i
+         JOIN tracking.tracked_trips d ON d.id = i.donor_trip_id
+         WHERE i.site_path LIKE 'Timor-Leste/Atauro/%'
+           AND d.site_path NOT LIKE 'Timor-Leste/Atauro/%'",
+    );
+    if imputed_from_elsewhere > 0 {
+        let trip = text_of(
+            &db,
+            "SELECT i.trip_id::text AS t FROM spatial_catch.imputations i
+             JOIN tracking.tracked_trips d ON d.id = i.donor_trip_id
+             WHERE i.site_path LIKE 'Timor-Leste/Atauro/%'
+               AND d.site_path NOT LIKE 'Timor-Leste/Atauro/%' LIMIT 1",
+        );
+        let donor_landing = text_of(
+            &db,
+            &format!(
+                "SELECT donor_landing_source_id::text AS t FROM spatial_catch.imputations
+                 WHERE trip_id = '{trip}'"
+            ),
+        );
+        let (status, page) = common::get(&c, &format!("{base}/tracking/trips/{trip}")).await;
+        assert_eq!(status, 200);
+        assert!(
+            page.contains("a matched trip outside your jurisdictions"),
+            "{page}"
+        );
+        assert!(!page.contains(&format!("surveyed landing {donor_landing}")));
+    }
 
     // A Baucau trip and vessel by id: 404, and the attempt is audited.
     let baucau_trip = text_of(

@@ -240,8 +240,9 @@ pub struct ImputedView {
     pub gear_code: Option<i16>,
     /// Imputed habitat code.
     pub habitat_code: Option<i16>,
-    /// Source id of the donor trip's surveyed landing.
-    pub donor_landing_source_id: i64,
+    /// The donor: its trip's id and the source id of that trip's surveyed landing, only when
+    /// the caller may open the donor trip (never an id of a record outside their scope).
+    pub donor: Option<(Uuid, i64)>,
     /// Distance to the donor (PeskAAS: Euclidean over the 20 coordinates, degrees).
     pub distance: f64,
     /// Farther than PeskAAS's 0.2: not used.

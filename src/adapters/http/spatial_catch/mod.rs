@@ -20,7 +20,9 @@ use crate::adapters::http::shared::svg;
 use crate::adapters::http::shared::views::{Choice, Chrome, int, num};
 use crate::adapters::http::tracking::{gear_name, opt_text, pct};
 use crate::application::geography::ports::GeographyQueries;
-use crate::application::spatial_catch::ports::{GridFilter, SpatialCatchQueries};
+use crate::application::spatial_catch::ports::{
+    GridFilter, MatchRateRow, MatchingRun, SpatialCatchQueries,
+};
 use crate::application::tracking::ports::TrackingQueries;
 use crate::domain::access::Permission;
 use crate::domain::shared::Gear;
@@ -165,6 +167,9 @@ async fn tracking_page(
     q: web::Query<GridQuery>,
 ) -> HttpResponse {
     let (scope, chrome) = ctx!(req, state, session, "tracking");
+    // The matching run's figures are national: only a caller who sees a whole country gets
+    // them; anyone else gets the same counts within their scope.
+    let whole_country = scope.paths().iter().any(|p| p.depth() == 1);
     let filter = match q.filter() {
         Ok(f) => f,
         Err(e) => return bad_request(&e),
@@ -286,6 +291,9 @@ async fn tracking_page(
             })
             .collect(),
         run: run.map(|r| {
+            if !whole_country {
+                return scoped_run_rows(&r, &rates);
+            }
             vec![
                 (
                     "Computed".into(),
@@ -319,6 +327,33 @@ async fn tracking_page(
         query,
         vessels,
     })
+}
+
+/// The matching run's rows for a caller who does not see a whole country: its time, and the
+/// counts of the match-rate rows within their scope (national precision, recall and
+/// imputation accuracy are not theirs to see).
+fn scoped_run_rows(run: &MatchingRun, rates: &[MatchRateRow]) -> Vec<(String, String)> {
+    let sum = |f: fn(&MatchRateRow) -> i32| rates.iter().map(|r| i64::from(f(r))).sum::<i64>();
+    vec![
+        (
+            "Computed".into(),
+            run.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        ),
+        (
+            "Surveyed landings with a tracker, in your jurisdictions".into(),
+            int(sum(|r| r.landings_with_tracker)),
+        ),
+        ("Of them matched".into(), int(sum(|r| r.landings_matched))),
+        (
+            "Tracked trips, in your jurisdictions".into(),
+            int(sum(|r| r.trips)),
+        ),
+        ("Of them matched".into(), int(sum(|r| r.trips_matched))),
+        (
+            "Precision, recall and imputation accuracy".into(),
+            "computed for the whole country: shown to its national users".into(),
+        ),
+    ]
 }
 
 async fn matches_csv(

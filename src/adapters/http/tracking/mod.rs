@@ -152,6 +152,7 @@ pub struct TripPage {
     vessel: Option<String>,
     landing: Option<(String, String)>,
     imputation: Option<String>,
+    donor_trip: Option<String>,
     points: usize,
 }
 
@@ -235,16 +236,19 @@ async fn trip_page(
         landing: t
             .matched_landing
             .map(|(id, source_id)| (id.to_string(), source_id.to_string())),
+        donor_trip: t
+            .imputation
+            .as_ref()
+            .and_then(|i| i.donor.map(|(trip, _)| trip.to_string())),
         imputation: t.imputation.map(|i| {
-            let (gear, habitat, donor, distance, too_far) = (
-                i.gear_code,
-                i.habitat_code,
-                i.donor_landing_source_id,
-                i.distance,
-                i.too_far,
-            );
+            let (gear, habitat, distance, too_far) =
+                (i.gear_code, i.habitat_code, i.distance, i.too_far);
+            let donor = match i.donor {
+                Some((_, landing)) => format!("the matched trip of surveyed landing {landing}"),
+                None => "a matched trip outside your jurisdictions".to_string(),
+            };
             format!(
-                "gear {} and habitat code {} imputed from the matched trip of surveyed landing {} at distance {}{}",
+                "gear {} and habitat code {} imputed from {} at distance {}{}",
                 gear_name(gear),
                 opt_text(habitat),
                 donor,

@@ -98,6 +98,8 @@ impl TrackingQueries for DieselTrackingQueries {
             habitat_code: Option<i16>,
             #[diesel(sql_type = BigInt)]
             donor_landing_source_id: i64,
+            #[diesel(sql_type = Nullable<diesel::sql_types::Uuid>)]
+            donor_trip: Option<Uuid>,
             #[diesel(sql_type = Double)]
             distance: f64,
             #[diesel(sql_type = Bool)]
@@ -153,8 +155,12 @@ impl TrackingQueries for DieselTrackingQueries {
         .optional()
         .map_err(store_err)?;
         let imputed: Option<I> = diesel::sql_query(
-            "SELECT gear_code, habitat_code, donor_landing_source_id, distance, too_far
-             FROM spatial_catch.v1_trip_imputations WHERE trip_id = $1",
+            // The donor trip is named only when row-level security lets the caller see it.
+            "SELECT i.gear_code, i.habitat_code, i.donor_landing_source_id, d.id AS donor_trip,
+                    i.distance, i.too_far
+             FROM spatial_catch.v1_trip_imputations i
+             LEFT JOIN tracking.tracked_trips d ON d.id = i.donor_trip_id
+             WHERE i.trip_id = $1",
         )
         .bind::<diesel::sql_types::Uuid, _>(id)
         .get_result(&mut *c)
@@ -195,7 +201,7 @@ impl TrackingQueries for DieselTrackingQueries {
             imputation: imputed.map(|i| ImputedView {
                 gear_code: i.gear_code,
                 habitat_code: i.habitat_code,
-                donor_landing_source_id: i.donor_landing_source_id,
+                donor: i.donor_trip.map(|t| (t, i.donor_landing_source_id)),
                 distance: i.distance,
                 too_far: i.too_far,
             }),
