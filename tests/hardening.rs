@@ -561,3 +561,27 @@ async fn the_audit_log_stays_bounded_and_records_every_failed_login() {
         0
     );
 }
+
+#[actix_web::test]
+async fn an_id_outside_the_scope_is_answered_like_an_id_that_does_not_exist() {
+    let db = with_data();
+    add(&db, OFFICER, Role::Officer, "Timor-Leste/Atauro");
+    let base = spawn_state(db.state(false));
+    let officer = logged_in(&base, OFFICER, PASSWORD).await;
+    let baucau = text(
+        &db,
+        "SELECT id::text AS t FROM landings.surveyed_landings \
+         WHERE site_path LIKE 'Timor-Leste/Baucau/%' LIMIT 1",
+    );
+    let (refused, refused_page) = get(&officer, &format!("{base}/landings/{baucau}")).await;
+    let unknown = uuid::Uuid::new_v4();
+    let (absent, absent_page) = get(&officer, &format!("{base}/landings/{unknown}")).await;
+    assert_eq!(
+        (refused, absent),
+        (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)
+    );
+    assert_eq!(refused_page, absent_page, "the same page, byte for byte");
+    // The refusal is recorded after the answer, the unknown id not at all.
+    let sql = "SELECT count(*) AS n FROM access.audit_log WHERE action = 'authorisation.denied'";
+    assert_eq!(common::settled_count(&db, sql, 1).await, 1);
+}

@@ -418,11 +418,14 @@ async fn an_atauro_analyst_sees_atauro_tracks_and_nothing_else() {
     let (status, _) = common::get(&c, &format!("{base}/tracking/vessels/{baucau_vessel}")).await;
     assert_eq!(status, 404);
     assert_eq!(
-        db.count(
+        common::settled_count(
+            &db,
             "SELECT count(*) AS n FROM access.audit_log
              WHERE action = 'authorisation.denied' AND actor = 'atauro@x.tl'
-               AND (details ? 'trip' OR details ? 'vessel')"
-        ),
+               AND (details ? 'trip' OR details ? 'vessel')",
+            2
+        )
+        .await,
         2
     );
     let atauro_trip = text_of(

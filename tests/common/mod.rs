@@ -396,3 +396,18 @@ pub fn link_token(html: &str) -> String {
         .filter(|t| t.len() == 64 && t.chars().all(|c| c.is_ascii_hexdigit()))
         .unwrap_or_else(|| panic!("no set-password link in {html}"))
 }
+
+/// The count of `sql` once it reaches `expected`, or what it is after 10 s of asking every
+/// 50 ms (for what the application writes after it answered, such as the audit entry of a
+/// refused id).
+pub async fn settled_count(db: &TestDb, sql: &str, expected: i64) -> i64 {
+    let mut n = db.count(sql);
+    for _ in 0..200 {
+        if n == expected {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+        n = db.count(sql);
+    }
+    n
+}

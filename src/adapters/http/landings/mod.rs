@@ -15,14 +15,12 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::adapters::http::shared::caller::CurrentUser;
-use crate::adapters::http::shared::errors::not_found_page;
-use crate::adapters::http::shared::page::client_addr;
+use crate::adapters::http::shared::page::unseen_record;
 use crate::adapters::http::shared::routes::{Endpoint, NavEntry};
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::http::shared::views::Choice;
 use crate::application::geography::ports::GeographyQueries;
 use crate::application::landings::ports::LandingQueries;
-use crate::application::shared::AuditEntry;
 use crate::domain::access::Permission;
 
 pub use summary::summary_to_csv;
@@ -79,8 +77,8 @@ pub fn navigation() -> Vec<NavEntry> {
     .collect()
 }
 
-/// The 404 for a record the caller may not see; when it exists outside their scope, the
-/// refused attempt is recorded as `authorisation.denied` (the answer stays 404).
+/// The 404 for a record the caller may not see ([`unseen_record`]: answered at once, the
+/// attempt audited afterwards when the record exists outside their scope).
 pub(crate) async fn out_of_scope(
     req: &HttpRequest,
     state: &web::Data<AppState>,
@@ -90,19 +88,9 @@ pub(crate) async fn out_of_scope(
     id: Uuid,
 ) -> HttpResponse {
     let queries = pages.queries.clone();
-    let exists = web::block(move || queries.exists_anywhere(what, id)).await;
-    if let Ok(Ok(true)) = exists {
-        state
-            .audit(
-                AuditEntry::new("authorisation.denied")
-                    .by(current.user.email.as_str())
-                    .from(client_addr(req))
-                    .with("path", req.path())
-                    .with(what, id),
-            )
-            .await;
-    }
-    not_found_page()
+    unseen_record(req, state, current, (what, id.to_string()), move || {
+        queries.exists_anywhere(what, id)
+    })
 }
 
 /// The trimmed text of a form or query field; `None` when empty.

@@ -70,6 +70,42 @@ pub async fn context(
     ))
 }
 
+/// The 404 for a record `what` = `id` that the caller's scope did not show: answered at
+/// once, whether the record exists elsewhere or not, so that the time of the answer tells
+/// nothing (a refused id answered 12-13 ms against 8 ms for an unknown one before). After
+/// the answer, `exists_anywhere` is asked and, when the record exists outside the scope, the
+/// attempt is audited as `authorisation.denied` (once per user, route and minute).
+pub fn unseen_record(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    current: &CurrentUser,
+    (what, id): (&'static str, String),
+    exists_anywhere: impl FnOnce() -> Result<bool, crate::application::shared::StoreError>
+    + Send
+    + 'static,
+) -> HttpResponse {
+    let state = state.clone();
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| req.path().to_string());
+    let entry = AuditEntry::new("authorisation.denied")
+        .by(current.user.email.as_str())
+        .from(client_addr(req))
+        .with("path", req.path())
+        .with(what, &id);
+    let user = current.user.id;
+    actix_web::rt::spawn(async move {
+        if let Ok(Ok(true)) = web::block(exists_anywhere).await
+            && state
+                .refusals
+                .first_this_minute(user, &route, state.clock.now())
+        {
+            state.audit(entry).await;
+        }
+    });
+    super::errors::not_found_page()
+}
+
 /// The layout of a page nobody is logged in to (the login form, a set-password link): its
 /// forms carry the visitor's pre-login token, and no session is started.
 pub fn public_chrome(state: &AppState, req: &HttpRequest) -> Chrome {

@@ -13,13 +13,12 @@ use uuid::Uuid;
 use crate::adapters::http::shared::caller::CurrentUser;
 use crate::adapters::http::shared::errors::not_found_page;
 use crate::adapters::http::shared::export::{Export, audited_table};
-use crate::adapters::http::shared::page::{client_addr, render};
+use crate::adapters::http::shared::page::{render, unseen_record};
 use crate::adapters::http::shared::routes::Endpoint;
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::http::shared::svg;
 use crate::adapters::http::shared::views::{Chrome, int, num};
 use crate::application::geography::ports::GeographyQueries;
-use crate::application::shared::AuditEntry;
 use crate::application::tracking::ports::{TrackingQueries, TripDetail};
 use crate::domain::access::Permission;
 use crate::domain::shared::Gear;
@@ -126,18 +125,9 @@ async fn tracking_out_of_scope(
 ) -> HttpResponse {
     let tracking = pages.queries.clone();
     let id2 = id.clone();
-    if let Ok(Ok(true)) = web::block(move || tracking.exists_anywhere(kind, &id2)).await {
-        state
-            .audit(
-                AuditEntry::new("authorisation.denied")
-                    .by(current.user.email.as_str())
-                    .from(client_addr(req))
-                    .with("path", req.path())
-                    .with(kind, id),
-            )
-            .await;
-    }
-    not_found_page()
+    unseen_record(req, state, current, (kind, id), move || {
+        tracking.exists_anywhere(kind, &id2)
+    })
 }
 
 /// One trip's page.
