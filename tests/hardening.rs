@@ -585,3 +585,52 @@ async fn an_id_outside_the_scope_is_answered_like_an_id_that_does_not_exist() {
     let sql = "SELECT count(*) AS n FROM access.audit_log WHERE action = 'authorisation.denied'";
     assert_eq!(common::settled_count(&db, sql, 1).await, 1);
 }
+
+#[actix_web::test]
+async fn a_refused_review_keeps_what_the_officer_typed() {
+    let db = with_data();
+    add(&db, OFFICER, Role::Officer, "Timor-Leste");
+    let base = spawn_state(db.state(false));
+    let officer = logged_in(&base, OFFICER, PASSWORD).await;
+    let id = text(
+        &db,
+        "SELECT id::text AS t FROM landings.surveyed_landings LIMIT 1",
+    );
+    let page = format!("{base}/landings/{id}");
+    let (status, html, _) = post(
+        &officer,
+        &page,
+        &format!("{page}/review"),
+        &[
+            ("decision", "correct"),
+            ("reason", "   "),
+            ("date", "2020-03-04"),
+            ("gear", "2"),
+            ("hours_at_sea", "7.5"),
+            ("fisher_hours", "22.5"),
+            ("catch_value_usd", "31"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "an empty reason is refused"
+    );
+    assert!(html.contains("class=\"error\""), "{html}");
+    for kept in [
+        "value=\"correct\" checked",
+        "value=\"2020-03-04\"",
+        "name=\"hours_at_sea\" value=\"7.5\"",
+        "name=\"fisher_hours\" value=\"22.5\"",
+        "name=\"catch_value_usd\" value=\"31\"",
+    ] {
+        assert!(html.contains(kept), "{kept} not kept");
+    }
+    let gear = html
+        .split("name=\"gear\"")
+        .nth(1)
+        .and_then(|s| s.split("</select>").next())
+        .unwrap_or_default();
+    assert!(gear.contains("value=\"2\" selected"), "{gear}");
+}

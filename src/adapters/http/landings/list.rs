@@ -186,7 +186,13 @@ pub(super) async fn landing_page(
     let Some(d) = block!(queries.landing(&scope, id)) else {
         return out_of_scope(&req, &state, &pages, &current, "landing", id).await;
     };
-    render(&landing_view(d, chrome, &current, None))
+    render(&landing_view(
+        d,
+        chrome,
+        &current,
+        None,
+        ReviewInput::default(),
+    ))
 }
 
 /// The landing page of `d` for `current`, with a review error to show when there is one.
@@ -195,6 +201,7 @@ pub(super) fn landing_view(
     chrome: Chrome,
     current: &CurrentUser,
     review_error: Option<String>,
+    input: ReviewInput,
 ) -> LandingPage {
     let l = &d.landing;
     let code_name = |c: Option<i16>, f: &dyn Fn(i64) -> Option<String>| match c {
@@ -371,7 +378,7 @@ pub(super) fn landing_view(
         .grants
         .scope(Permission::Review)
         .covers(&l.site.path);
-    let codes = |all: Vec<(String, String)>| choices(all, &None);
+    let codes = |all: Vec<(String, String)>, chosen: &Option<String>| choices(all, chosen);
     LandingPage {
         chrome,
         id: l.id.0.to_string(),
@@ -406,18 +413,22 @@ pub(super) fn landing_view(
                 .iter()
                 .map(|h| (h.code().to_string(), h.to_string()))
                 .collect(),
+            &input.habitat,
         ),
         gears: codes(
             Gear::ALL
                 .iter()
                 .map(|g| (g.code().to_string(), g.to_string()))
                 .collect(),
+            &input.gear,
         ),
         boats: codes(
             BoatType::ALL
                 .iter()
                 .map(|b| (b.code().to_string(), b.to_string()))
                 .collect(),
+            &input.boat,
         ),
+        input,
     }
 }

@@ -94,7 +94,19 @@ pub(super) async fn review_post(
             let Some(d) = block!(queries.landing(&s2, id)) else {
                 return not_found_page();
             };
-            return match landing_view(d, chrome, &current, Some(message)).render() {
+            let text = |v: &Option<String>| v.clone().unwrap_or_default();
+            let input = ReviewInput {
+                decision: form.decision.clone(),
+                reason: form.reason.clone(),
+                date: text(&form.date),
+                habitat: nonempty(&form.habitat),
+                gear: nonempty(&form.gear),
+                boat: nonempty(&form.boat),
+                hours_at_sea: text(&form.hours_at_sea),
+                fisher_hours: text(&form.fisher_hours),
+                catch_value_usd: text(&form.catch_value_usd),
+            };
+            return match landing_view(d, chrome, &current, Some(message), input).render() {
                 Ok(html) => HttpResponse::BadRequest()
                     .content_type("text/html; charset=utf-8")
                     .body(html),

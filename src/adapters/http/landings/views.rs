@@ -179,6 +179,29 @@ pub struct ReviewRow {
     pub changes: Vec<String>,
 }
 
+/// What a reviewer typed in the review form, shown again when the review is refused.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewInput {
+    /// `accept`, `correct` or `reject`, or empty.
+    pub decision: String,
+    /// The reason typed.
+    pub reason: String,
+    /// The corrected date (`YYYY-MM-DD`), or empty.
+    pub date: String,
+    /// The corrected habitat code, or empty.
+    pub habitat: Option<String>,
+    /// The corrected gear code, or empty.
+    pub gear: Option<String>,
+    /// The corrected boat code, or empty.
+    pub boat: Option<String>,
+    /// The corrected hours at sea, or empty.
+    pub hours_at_sea: String,
+    /// The corrected fisher-hours, or empty.
+    pub fisher_hours: String,
+    /// The corrected catch value (USD), or empty.
+    pub catch_value_usd: String,
+}
+
 /// One landing.
 #[derive(Template, WebTemplate)]
 #[template(path = "landings/detail.html")]
@@ -195,6 +218,8 @@ pub struct LandingPage {
     pub can_review: bool,
     /// Why the last review was refused, when it was.
     pub review_error: Option<String>,
+    /// What the reviewer typed, when the review was refused.
+    pub input: ReviewInput,
     /// Habitat choices for corrections.
     pub habitats: Vec<Choice>,
     /// Gear choices for corrections.
