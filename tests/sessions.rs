@@ -30,6 +30,7 @@ impl Drop for Server {
 /// Starts `tasi serve` on a free port of `db` with `key` (none: unset); its base URL once it
 /// says it serves.
 fn serve(db: &TestDb, key: Option<&str>) -> Server {
+    let log = std::env::temp_dir().join(format!("tasi-serve-{}.log", uuid::Uuid::new_v4()));
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tasi"));
     cmd.arg("serve")
         .env("DATABASE_URL", &db.url)
@@ -38,7 +39,9 @@ fn serve(db: &TestDb, key: Option<&str>) -> Server {
         .env("RUST_LOG", "warn")
         .env_remove("TASI_SESSION_KEY")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+        .stderr(Stdio::from(
+            std::fs::File::create(&log).unwrap_or_else(|e| panic!("{e}")),
+        ));
     if let Some(k) = key {
         cmd.env("TASI_SESSION_KEY", k);
     }
@@ -48,12 +51,19 @@ fn serve(db: &TestDb, key: Option<&str>) -> Server {
     let base = loop {
         let line = lines
             .next()
-            .unwrap_or_else(|| panic!("tasi serve ended before serving"))
+            .unwrap_or_else(|| {
+                panic!(
+                    "tasi serve ended before serving: {}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                )
+            })
             .unwrap_or_else(|e| panic!("{e}"));
         if let Some(rest) = line.strip_prefix("tasi is serving on ") {
             break rest.trim_end_matches('/').to_string();
         }
     };
+    // Its later lines are not needed: the file goes (the process keeps writing to nothing).
+    let _ = std::fs::remove_file(&log);
     Server { child, base }
 }
 

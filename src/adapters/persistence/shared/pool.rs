@@ -19,8 +19,12 @@ pub type PgPooled = PooledConnection<ConnectionManager<PgConnection>>;
 /// When the database cannot be reached.
 pub fn connect(url: &str, size: u32) -> anyhow::Result<PgPool> {
     let manager = ConnectionManager::<PgConnection>::new(url);
+    // Two connections open at start, more on demand up to `size`: a process does not hold
+    // `size` idle connections of the server's `max_connections` (100 by default) from its
+    // first second (four test servers and their databases reached it before).
     Ok(Pool::builder()
         .max_size(size)
+        .min_idle(Some(size.min(2)))
         .connection_timeout(std::time::Duration::from_secs(10))
         .build(manager)?)
 }
