@@ -34,8 +34,9 @@ fn is_public(req: &ServiceRequest, state: Option<&AppState>) -> bool {
 
 /// Middleware: a request for a non-public route without a logged-in, enabled user is
 /// redirected to `/login?next=PATH` (303). The user and their grants are loaded once per
-/// request; a session that began before the user's `sessions_valid_after` is ended. A session idle for more than 30 minutes, or older than 8 hours since login, is
-/// ended on the server (by the application's clock).
+/// request; a session that began before the user's `sessions_valid_after` is ended. A
+/// session idle for more than 30 minutes, or older than 8 hours since login, is ended on the
+/// server (by the application's clock).
 ///
 /// # Errors
 /// The inner service's errors.
