@@ -456,6 +456,14 @@ async fn disabling_a_user_ends_their_sessions_at_once() {
         PASSWORD,
         &NewGrants::On(Role::Viewer, path("Timor-Leste")),
     );
+    // The admin exists: the database lets only an enabled admin of the user's
+    // jurisdictions disable them.
+    add_user_as(
+        &db,
+        "admin@tasi.tl",
+        PASSWORD,
+        &NewGrants::On(Role::Admin, path("Timor-Leste")),
+    );
     let base = spawn_state(state(&db));
     let c = client();
     log_in(&c, &base, "viewer@tasi.tl", PASSWORD).await;
@@ -481,7 +489,7 @@ async fn disabling_a_user_ends_their_sessions_at_once() {
         clock: &common::TestClock::new(),
     };
     let admin = Administrator {
-        user_id: uuid::Uuid::nil(),
+        user_id: common::user_id(&db, "admin@tasi.tl"),
         email: "admin@tasi.tl".into(),
         scope: AccessScope::of(vec![path("Timor-Leste")]),
         client_addr: None,

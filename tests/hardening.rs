@@ -563,6 +563,80 @@ async fn the_audit_log_stays_bounded_and_records_every_failed_login() {
 }
 
 #[actix_web::test]
+async fn the_audit_log_shows_an_admin_only_the_entries_of_their_subtree() {
+    let db = with_data();
+    add(&db, ADMIN, Role::Admin, "Timor-Leste");
+    add(&db, "au-chief@tasi.tl", Role::Admin, "Timor-Leste/Atauro");
+    add(&db, "atauro@tasi.tl", Role::Officer, "Timor-Leste/Atauro");
+    add(&db, "baucau@tasi.tl", Role::Officer, "Timor-Leste/Baucau");
+    let base = spawn_state(db.state(false));
+    // Logins and a logout of both officers, a failed login typed with the Baucau officer's
+    // address, and one with an address nobody has.
+    for email in ["atauro@tasi.tl", "baucau@tasi.tl"] {
+        let c = logged_in(&base, email, PASSWORD).await;
+        post(
+            &c,
+            &format!("{base}/account"),
+            &format!("{base}/logout"),
+            &[],
+        )
+        .await;
+    }
+    let r = log_in_as(&client(), &base, "baucau@tasi.tl", "not the password").await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = log_in_as(
+        &client(),
+        &base,
+        "nobody@nowhere.example",
+        "not the password",
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+
+    let atauro = logged_in(&base, "au-chief@tasi.tl", PASSWORD).await;
+    let (status, page) = get(&atauro, &format!("{base}/admin/audit")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("atauro@tasi.tl"),
+        "the Atauro officer's entries"
+    );
+    for hidden in ["baucau@tasi.tl", "nobody@nowhere.example", ADMIN] {
+        assert!(
+            !page.contains(hidden),
+            "an Atauro admin sees entries of {hidden}"
+        );
+    }
+    let (_, filtered) = get(&atauro, &format!("{base}/admin/audit?actor=baucau")).await;
+    assert!(
+        !filtered.contains("baucau@tasi.tl"),
+        "not even when asked for"
+    );
+
+    let national = logged_in(&base, ADMIN, PASSWORD).await;
+    let (_, page) = get(&national, &format!("{base}/admin/audit")).await;
+    for shown in ["atauro@tasi.tl", "baucau@tasi.tl", "nobody@nowhere.example"] {
+        assert!(
+            page.contains(shown),
+            "a national admin sees the entries of {shown}"
+        );
+    }
+    // Every entry about a user carries that user's jurisdictions.
+    assert_eq!(
+        db.count(
+            "SELECT count(*) AS n FROM access.audit_log \
+             WHERE actor = 'baucau@tasi.tl' AND jurisdictions <> '{Timor-Leste/Baucau}'"
+        ),
+        0
+    );
+    assert!(
+        db.count(
+            "SELECT count(*) AS n FROM access.audit_log \
+             WHERE actor = 'baucau@tasi.tl' AND action = 'login.failed'"
+        ) == 1
+    );
+}
+
+#[actix_web::test]
 async fn an_id_outside_the_scope_is_answered_like_an_id_that_does_not_exist() {
     let db = with_data();
     add(&db, OFFICER, Role::Officer, "Timor-Leste/Atauro");

@@ -98,13 +98,22 @@ pub trait UserStore {
     /// [`StoreError`] when the database fails.
     fn link(&mut self, lookup: &str) -> Result<Option<StoredLink>, StoreError>;
 
-    /// Uses the link `lookup` when it is unused and valid after `now`: marks it used at
-    /// `now` and returns its user (of two concurrent uses, one finds it used); `None`, and
-    /// nothing changed, when it was used, expired or absent.
+    /// Redeems the link `lookup` when it is unused and valid after `now`, in one step: marks
+    /// it used at `now`, sets its user's password hash to `hash`, drops the user's other
+    /// unused links and ends their sessions (as [`UserStore::end_sessions`]). Returns the
+    /// user and the number of sessions ended (of two concurrent uses, one finds the link
+    /// used); `None`, and nothing changed, when it was used, expired or absent. One step,
+    /// because the database lets the application role set a password only this way or as
+    /// the user themself.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    fn use_link(&mut self, lookup: &str, now: DateTime<Utc>) -> Result<Option<Uuid>, StoreError>;
+    fn redeem_link(
+        &mut self,
+        lookup: &str,
+        now: DateTime<Utc>,
+        hash: &str,
+    ) -> Result<Option<(Uuid, u64)>, StoreError>;
 }
 
 /// The transaction of the access use cases: hands out its store.

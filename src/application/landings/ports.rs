@@ -377,29 +377,24 @@ pub trait LandingReviews {
     /// [`StoreError`] when the database fails or the landing does not read back.
     fn reported(&mut self, id: Uuid) -> Result<Option<SurveyedLanding>, StoreError>;
 
-    /// Appends the review event of `landing` (append-only).
+    /// Records `review` of `landing` and its effect together: appends the review event
+    /// (append-only: reviewer, decision, reason, corrections and the field `changes`, under
+    /// `rule_set`) and stores what summaries use after it (the `assessment`, whether the
+    /// landing `counts`, the decision; the flags are replaced by the assessment's, marked
+    /// reviewed). The PostgreSQL adapter does both in one `SECURITY DEFINER` function, the
+    /// only write the application role has on landings.
     ///
     /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn append_review(
+    /// [`StoreError`] when the database fails or refuses (the landing is outside the
+    /// transaction's scope).
+    fn record_review(
         &mut self,
         landing: &SurveyedLanding,
         review: &Review,
         changes: &[(&'static str, String, String)],
         rule_set: &str,
-    ) -> Result<(), StoreError>;
-
-    /// Stores what summaries use after the review: the assessment, whether the landing
-    /// counts, the decision; the flags are replaced by the assessment's, marked reviewed.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database fails.
-    fn store_outcome(
-        &mut self,
-        landing_id: Uuid,
         assessment: &Assessment,
         counts: bool,
-        decision: &str,
     ) -> Result<(), StoreError>;
 }
 

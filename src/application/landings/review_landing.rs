@@ -45,7 +45,7 @@ pub struct ReviewOutcome {
 
 /// Records `review` of landing `id` by `caller` (the reviewer, whose scope is that of their
 /// permission to review), in one unit of work under that scope: reads the landing as
-/// reported, appends the review, stores the landing's new outcome, writes the `review`
+/// reported, records the review with the landing's new outcome, writes the `review`
 /// audit entry and publishes [`LandingReviewed`]. The reported values are kept. The
 /// summaries change when the event reaches the summary projector (the relay, right after
 /// the commit).
@@ -79,10 +79,14 @@ where
             Decision::Correct(c) => c.changes(&landing),
             _ => Vec::new(),
         };
-        tx.reviews()
-            .append_review(&landing, review, &changes, PESKAAS_2020)?;
-        tx.reviews()
-            .store_outcome(id, &assessment, counts, review.decision.key())?;
+        tx.reviews().record_review(
+            &landing,
+            review,
+            &changes,
+            PESKAAS_2020,
+            &assessment,
+            counts,
+        )?;
         tx.audit(
             AuditEntry::new("review")
                 .at(landing.site.path.as_str())

@@ -184,14 +184,23 @@ impl UserStore for MemoryTx {
             }))
     }
 
-    fn use_link(&mut self, lookup: &str, now: DateTime<Utc>) -> Result<Option<Uuid>, StoreError> {
-        match self.access_part().links.get_mut(lookup) {
+    fn redeem_link(
+        &mut self,
+        lookup: &str,
+        now: DateTime<Utc>,
+        hash: &str,
+    ) -> Result<Option<(Uuid, u64)>, StoreError> {
+        let user_id = match self.access_part().links.get_mut(lookup) {
             Some((l, used @ None)) if l.expires_at > now => {
                 *used = Some(now);
-                Ok(Some(l.user_id))
+                l.user_id
             }
-            _ => Ok(None),
-        }
+            _ => return Ok(None),
+        };
+        self.set_password_hash(user_id, hash)?;
+        self.drop_unused_links(user_id)?;
+        let ended = self.end_sessions(user_id, now)?;
+        Ok(Some((user_id, ended)))
     }
 }
 

@@ -34,6 +34,7 @@ diesel::table! {
         jurisdiction -> Nullable<Text>,
         client_addr -> Nullable<Text>,
         details -> Jsonb,
+        jurisdictions -> Array<Text>,
     }
 }
 

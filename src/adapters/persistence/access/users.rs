@@ -7,11 +7,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveTime, Utc};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz, Uuid as Uuid_};
 use uuid::Uuid;
 
-use crate::adapters::persistence::access::schema::{
-    audit_log as a, grants as g, password_tokens as t, sessions as sess, users as u,
-};
+use crate::adapters::persistence::access::schema::{grants as g, sessions as sess, users as u};
 use crate::adapters::persistence::shared::{DieselTx, PgPool, store_err};
 use crate::application::access::ports::{
     AccessTx, Accounts, AdminQueries, AuditFilter, AuditRecord, JurisdictionDirectory, NewLink,
@@ -175,75 +174,59 @@ impl UserStore for DieselTx {
     }
 
     fn insert(&mut self, user: &User) -> Result<(), StoreError> {
-        diesel::insert_into(u::table)
-            .values((
-                u::id.eq(user.id),
-                u::email.eq(user.email.as_str()),
-                u::password_hash.eq(&user.password_hash),
-                u::is_admin.eq(user.is_admin),
-                u::disabled.eq(user.disabled),
-            ))
+        diesel::sql_query("SELECT access.insert_user($1, $2, $3, $4)")
+            .bind::<Uuid_, _>(user.id)
+            .bind::<Text, _>(user.email.as_str())
+            .bind::<Text, _>(&user.password_hash)
+            .bind::<Bool, _>(user.disabled)
             .execute(self.conn())
             .map_err(|e| store_err(e).while_doing("adding a user"))?;
         Ok(())
     }
 
     fn add_grant(&mut self, grant: &Grant, by: &str) -> Result<(), StoreError> {
-        let c = self.conn();
-        diesel::insert_into(g::table)
-            .values((
-                g::user_id.eq(grant.user_id),
-                g::role.eq(grant.role.key()),
-                g::jurisdiction_path.eq(grant.jurisdiction.as_str()),
-                g::granted_by.eq(by),
-            ))
-            .on_conflict_do_nothing()
-            .execute(c)
+        diesel::sql_query("SELECT access.add_grant($1, $2, $3, $4)")
+            .bind::<Uuid_, _>(grant.user_id)
+            .bind::<Text, _>(grant.role.key())
+            .bind::<Text, _>(grant.jurisdiction.as_str())
+            .bind::<Text, _>(by)
+            .execute(self.conn())
             .map_err(store_err)?;
-        sync_is_admin(c, grant.user_id).map_err(store_err)
+        Ok(())
     }
 
     fn remove_grant(&mut self, grant: &Grant) -> Result<bool, StoreError> {
-        let c = self.conn();
-        let removed = diesel::delete(
-            g::table
-                .filter(g::user_id.eq(grant.user_id))
-                .filter(g::role.eq(grant.role.key()))
-                .filter(g::jurisdiction_path.eq(grant.jurisdiction.as_str())),
-        )
-        .execute(c)
-        .map_err(store_err)?;
-        if removed == 0 {
-            return Ok(false);
-        }
-        sync_is_admin(c, grant.user_id).map_err(store_err)?;
-        Ok(true)
+        let r: Removed = diesel::sql_query("SELECT access.remove_grant($1, $2, $3) AS answer")
+            .bind::<Uuid_, _>(grant.user_id)
+            .bind::<Text, _>(grant.role.key())
+            .bind::<Text, _>(grant.jurisdiction.as_str())
+            .get_result(self.conn())
+            .map_err(store_err)?;
+        Ok(r.answer)
     }
 
     fn set_disabled(&mut self, user_id: Uuid, disabled: bool) -> Result<(), StoreError> {
-        let c = self.conn();
-        diesel::update(u::table.find(user_id))
-            .set(u::disabled.eq(disabled))
-            .execute(c)
+        diesel::sql_query("SELECT access.set_disabled($1, $2)")
+            .bind::<Uuid_, _>(user_id)
+            .bind::<Bool, _>(disabled)
+            .execute(self.conn())
             .map_err(store_err)?;
         Ok(())
     }
 
     fn end_sessions(&mut self, user_id: Uuid, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        let c = self.conn();
-        diesel::update(u::table.find(user_id))
-            .set(u::sessions_valid_after.eq(now))
-            .execute(c)
+        let r: Ended = diesel::sql_query("SELECT access.end_sessions($1, $2) AS answer")
+            .bind::<Uuid_, _>(user_id)
+            .bind::<Timestamptz, _>(now)
+            .get_result(self.conn())
             .map_err(store_err)?;
-        let n = diesel::delete(sess::table.filter(sess::user_id.eq(user_id)))
-            .execute(c)
-            .map_err(store_err)?;
-        Ok(n as u64)
+        Ok(r.answer.max(0) as u64)
     }
 
     fn set_password_hash(&mut self, user_id: Uuid, hash: &str) -> Result<(), StoreError> {
-        diesel::update(u::table.find(user_id))
-            .set(u::password_hash.eq(hash))
+        diesel::sql_query("SELECT access.set_password_hash($1, $2)")
+            .bind::<Uuid_, _>(user_id)
+            .bind::<Text, _>(hash)
             .execute(self.conn())
             .map_err(store_err)?;
         Ok(())
@@ -257,50 +240,97 @@ impl UserStore for DieselTx {
     }
 
     fn store_link(&mut self, link: &NewLink) -> Result<(), StoreError> {
-        insert_link(self.conn(), link).map_err(store_err)
+        diesel::sql_query("SELECT access.store_link($1, $2, $3, $4, $5, $6)")
+            .bind::<Text, _>(&link.lookup)
+            .bind::<Uuid_, _>(link.user_id)
+            .bind::<Text, _>(&link.secret_hash)
+            .bind::<Timestamptz, _>(link.created_at)
+            .bind::<Timestamptz, _>(link.expires_at)
+            .bind::<Text, _>(&link.created_by)
+            .execute(self.conn())
+            .map_err(store_err)?;
+        Ok(())
     }
 
     fn drop_unused_links(&mut self, user_id: Uuid) -> Result<(), StoreError> {
-        drop_unused_links(self.conn(), user_id).map_err(store_err)
+        diesel::sql_query("SELECT access.drop_unused_links($1)")
+            .bind::<Uuid_, _>(user_id)
+            .execute(self.conn())
+            .map_err(store_err)?;
+        Ok(())
     }
 
     fn link(&mut self, lookup: &str) -> Result<Option<StoredLink>, StoreError> {
-        let row: Option<LinkRow> = t::table
-            .find(lookup)
-            .select((
-                t::user_id,
-                t::secret_hash,
-                t::expires_at,
-                t::used_at,
-                t::created_by,
-            ))
-            .first(self.conn())
-            .optional()
-            .map_err(store_err)?;
-        Ok(row.map(
-            |(user_id, secret_hash, expires_at, used_at, created_by)| StoredLink {
-                user_id,
-                secret_hash,
-                expires_at,
-                used_at,
-                created_by,
-            },
-        ))
-    }
-
-    fn use_link(&mut self, lookup: &str, now: DateTime<Utc>) -> Result<Option<Uuid>, StoreError> {
-        diesel::update(
-            t::table
-                .filter(t::lookup.eq(lookup))
-                .filter(t::used_at.is_null())
-                .filter(t::expires_at.gt(now)),
+        let row: Option<LinkRow> = diesel::sql_query(
+            "SELECT user_id, secret_hash, expires_at, used_at, created_by FROM access.link($1)",
         )
-        .set(t::used_at.eq(now))
-        .returning(t::user_id)
+        .bind::<Text, _>(lookup)
         .get_result(self.conn())
         .optional()
-        .map_err(store_err)
+        .map_err(store_err)?;
+        Ok(row.map(|r| StoredLink {
+            user_id: r.user_id,
+            secret_hash: r.secret_hash,
+            expires_at: r.expires_at,
+            used_at: r.used_at,
+            created_by: r.created_by,
+        }))
     }
+
+    fn redeem_link(
+        &mut self,
+        lookup: &str,
+        now: DateTime<Utc>,
+        hash: &str,
+    ) -> Result<Option<(Uuid, u64)>, StoreError> {
+        let r: Option<Redeemed> =
+            diesel::sql_query("SELECT user_id, sessions_ended FROM access.redeem_link($1, $2, $3)")
+                .bind::<Text, _>(lookup)
+                .bind::<Timestamptz, _>(now)
+                .bind::<Text, _>(hash)
+                .get_result(self.conn())
+                .optional()
+                .map_err(store_err)?;
+        Ok(r.map(|r| (r.user_id, r.sessions_ended.max(0) as u64)))
+    }
+}
+
+/// What `access.remove_grant` answers.
+#[derive(QueryableByName)]
+struct Removed {
+    #[diesel(sql_type = Bool)]
+    answer: bool,
+}
+
+/// What `access.end_sessions` answers.
+#[derive(QueryableByName)]
+struct Ended {
+    #[diesel(sql_type = BigInt)]
+    answer: i64,
+}
+
+/// What `access.redeem_link` answers when the link was valid.
+#[derive(QueryableByName)]
+struct Redeemed {
+    #[diesel(sql_type = Uuid_)]
+    user_id: Uuid,
+    #[diesel(sql_type = BigInt)]
+    sessions_ended: i64,
+}
+
+/// A row of `access.link(lookup)`.
+#[derive(QueryableByName)]
+struct LinkRow {
+    #[diesel(sql_type = Uuid_)]
+    user_id: Uuid,
+    #[diesel(sql_type = Text)]
+    secret_hash: String,
+    #[diesel(sql_type = Timestamptz)]
+    expires_at: DateTime<Utc>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    used_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Text)]
+    created_by: String,
 }
 
 impl AccessTx for DieselTx {
@@ -382,16 +412,24 @@ pub fn append_audit(
             .iter()
             .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
             .collect();
-        diesel::insert_into(a::table)
-            .values((
-                a::actor.eq(e.actor.as_deref().unwrap_or(caller.actor())),
-                a::action.eq(&e.action),
-                a::jurisdiction.eq(&e.jurisdiction),
-                a::client_addr.eq(e.client_addr.as_deref().or(caller.client_addr())),
-                a::details.eq(serde_json::Value::Object(details)),
-            ))
-            .execute(conn)
-            .map_err(store_err)?;
+        // The jurisdictions it concerns: where it was recorded, or else the grants of the
+        // user whose e-mail is its actor (none for an unknown address or the system).
+        diesel::sql_query(
+            "INSERT INTO access.audit_log (actor, action, jurisdiction, client_addr, details, \
+                                           jurisdictions) \
+             SELECT $1, $2, $3, $4, $5, CASE WHEN $3 IS NOT NULL THEN ARRAY[$3] ELSE \
+                 coalesce((SELECT array_agg(DISTINCT g.jurisdiction_path \
+                                            ORDER BY g.jurisdiction_path) \
+                           FROM access.grants g JOIN access.users u ON u.id = g.user_id \
+                           WHERE u.email = $1 OR u.id::text = $1), '{}') END",
+        )
+        .bind::<Text, _>(e.actor.as_deref().unwrap_or(caller.actor()))
+        .bind::<Text, _>(&e.action)
+        .bind::<Nullable<Text>, _>(&e.jurisdiction)
+        .bind::<Nullable<Text>, _>(e.client_addr.as_deref().or(caller.client_addr()))
+        .bind::<diesel::sql_types::Jsonb, _>(serde_json::Value::Object(details))
+        .execute(conn)
+        .map_err(store_err)?;
     }
     Ok(())
 }
@@ -408,43 +446,6 @@ impl DieselAdminQueries {
     }
 }
 
-type DieselResult<T> = Result<T, diesel::result::Error>;
-
-/// Keeps `is_admin` equal to "holds an admin grant" (the flag only labels lists).
-fn sync_is_admin(c: &mut PgConnection, user_id: Uuid) -> DieselResult<()> {
-    diesel::sql_query(
-        "UPDATE access.users SET is_admin = EXISTS \
-         (SELECT 1 FROM access.grants WHERE user_id = $1 AND role = 'admin') WHERE id = $1",
-    )
-    .bind::<diesel::sql_types::Uuid, _>(user_id)
-    .execute(c)?;
-    Ok(())
-}
-
-fn insert_link(c: &mut PgConnection, link: &NewLink) -> DieselResult<()> {
-    diesel::insert_into(t::table)
-        .values((
-            t::lookup.eq(&link.lookup),
-            t::user_id.eq(link.user_id),
-            t::secret_hash.eq(&link.secret_hash),
-            t::created_at.eq(link.created_at),
-            t::expires_at.eq(link.expires_at),
-            t::created_by.eq(&link.created_by),
-        ))
-        .execute(c)?;
-    Ok(())
-}
-
-fn drop_unused_links(c: &mut PgConnection, user_id: Uuid) -> DieselResult<()> {
-    diesel::delete(
-        t::table
-            .filter(t::user_id.eq(user_id))
-            .filter(t::used_at.is_null()),
-    )
-    .execute(c)?;
-    Ok(())
-}
-
 fn to_grant(user_id: Uuid, role: &str, path: &str) -> Option<Grant> {
     Some(Grant {
         user_id,
@@ -454,8 +455,6 @@ fn to_grant(user_id: Uuid, role: &str, path: &str) -> Option<Grant> {
 }
 
 type SessionRow = (String, Option<Uuid>, DateTime<Utc>, DateTime<Utc>);
-
-type LinkRow = (Uuid, String, DateTime<Utc>, Option<DateTime<Utc>>, String);
 
 fn to_session(r: SessionRow) -> Option<SessionInfo> {
     Some(SessionInfo {
@@ -499,15 +498,22 @@ fn detail_pairs(details: serde_json::Value) -> Vec<(String, String)> {
 
 /// Entries whose jurisdiction is none or inside the scope ($1), then the filters: actor
 /// contains $2 (case-insensitive), action is $3, at in [$4, $5), jurisdiction is $6 or below.
-const AUDIT_QUERY: &str = "SELECT at, actor, action, jurisdiction, client_addr, details \
+/// The entries an admin of the subtrees `$1` sees: those concerning a jurisdiction inside
+/// them, and, for an admin of a whole country (a path without `/`), those concerning none.
+const AUDIT_QUERY: &str = "SELECT at, actor, action, \
+            coalesce(jurisdiction, nullif(array_to_string(jurisdictions, ', '), '')) \
+              AS jurisdiction, client_addr, details \
      FROM access.audit_log \
-     WHERE (jurisdiction IS NULL OR EXISTS (SELECT 1 FROM unnest($1::text[]) AS s(p) \
-            WHERE jurisdiction = s.p OR starts_with(jurisdiction, s.p || '/'))) \
+     WHERE (EXISTS (SELECT 1 FROM unnest(jurisdictions) AS j(p), unnest($1::text[]) AS s(p) \
+                    WHERE j.p = s.p OR starts_with(j.p, s.p || '/')) \
+            OR (jurisdictions = '{}' \
+                AND EXISTS (SELECT 1 FROM unnest($1::text[]) AS s(p) WHERE strpos(s.p, '/') = 0))) \
        AND ($2::text IS NULL OR strpos(lower(actor), lower($2)) > 0) \
        AND ($3::text IS NULL OR action = $3) \
        AND ($4::timestamptz IS NULL OR at >= $4) \
        AND ($5::timestamptz IS NULL OR at < $5) \
-       AND ($6::text IS NULL OR jurisdiction = $6 OR starts_with(jurisdiction, $6 || '/')) \
+       AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM unnest(jurisdictions) AS j(p) \
+                                        WHERE j.p = $6 OR starts_with(j.p, $6 || '/'))) \
      ORDER BY at DESC, id DESC LIMIT $7 OFFSET $8";
 
 impl AdminQueries for DieselAdminQueries {

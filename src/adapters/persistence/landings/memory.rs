@@ -154,14 +154,24 @@ impl LandingReviews for MemoryTx {
             .map(|l| l.landing.clone()))
     }
 
-    fn append_review(
+    fn record_review(
         &mut self,
         landing: &SurveyedLanding,
         review: &Review,
         changes: &[(&'static str, String, String)],
         _rule_set: &str,
+        assessment: &Assessment,
+        counts: bool,
     ) -> Result<(), StoreError> {
-        self.landings_part().reviews.push((
+        let part = self.landings_part();
+        let l = part
+            .landings
+            .get_mut(&landing.id.0)
+            .ok_or_else(|| StoreError::permanent("reviewing a landing gone"))?;
+        l.assessment = assessment.clone();
+        l.counts = counts;
+        l.review_status = Some(review.decision.key().to_string());
+        part.reviews.push((
             landing.id.0,
             ReviewRecord {
                 decided_at: review.at,
@@ -177,24 +187,6 @@ impl LandingReviews for MemoryTx {
                 },
             },
         ));
-        Ok(())
-    }
-
-    fn store_outcome(
-        &mut self,
-        landing_id: Uuid,
-        assessment: &Assessment,
-        counts: bool,
-        decision: &str,
-    ) -> Result<(), StoreError> {
-        let l = self
-            .landings_part()
-            .landings
-            .get_mut(&landing_id)
-            .ok_or_else(|| StoreError::permanent("storing the outcome of a landing gone"))?;
-        l.assessment = assessment.clone();
-        l.counts = counts;
-        l.review_status = Some(decision.to_string());
         Ok(())
     }
 }

@@ -474,102 +474,83 @@ impl LandingReviews for DieselTx {
     }
 
     fn lock_landing(&mut self, id: Uuid) -> Result<bool, StoreError> {
+        // An advisory lock per landing: the application role may not `SELECT … FOR UPDATE`
+        // (that needs UPDATE on the table, which only `landings.record_review` has).
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))")
+            .bind::<diesel::sql_types::Uuid, _>(id)
+            .execute(self.conn())
+            .map_err(store_err)?;
         let found: Option<Uuid> = l::surveyed_landings::table
             .find(id)
             .select(l::surveyed_landings::id)
-            .for_update()
             .first(self.conn())
             .optional()
             .map_err(store_err)?;
         Ok(found.is_some())
     }
 
-    fn append_review(
+    fn record_review(
         &mut self,
         landing: &SurveyedLanding,
         review: &Review,
         changes: &[(&'static str, String, String)],
         rule_set: &str,
+        a: &Assessment,
+        counts: bool,
     ) -> Result<(), StoreError> {
-        let source: String = l::surveyed_landings::table
-            .find(landing.id.0)
-            .select(l::surveyed_landings::source)
-            .first(self.conn())
-            .map_err(store_err)?;
+        use diesel::sql_types::{Bool, Float8, Int2, Int4, Jsonb, Nullable, Text, Timestamptz};
         let corrections = match &review.decision {
             Decision::Correct(c) => serde_json::to_value(c).map_err(store_err)?,
             _ => serde_json::json!({}),
         };
         let changes = serde_json::to_value(changes).map_err(store_err)?;
-        diesel::insert_into(l::reviews::table)
-            .values((
-                l::reviews::landing_id.eq(landing.id.0),
-                l::reviews::source.eq(source),
-                l::reviews::source_id.eq(landing.source_id),
-                l::reviews::decided_at.eq(review.at),
-                l::reviews::reviewer.eq(&review.reviewer),
-                l::reviews::decision.eq(review.decision.key()),
-                l::reviews::reason.eq(&review.reason),
-                l::reviews::corrections.eq(corrections),
-                l::reviews::changes.eq(changes),
-                l::reviews::rule_set.eq(rule_set),
-            ))
-            .execute(self.conn())
-            .map_err(store_err)?;
-        Ok(())
-    }
-
-    fn store_outcome(
-        &mut self,
-        landing_id: Uuid,
-        a: &Assessment,
-        counts: bool,
-        decision: &str,
-    ) -> Result<(), StoreError> {
-        use l::surveyed_landings as s;
         let errors = a
             .flags
             .iter()
             .filter(|f| f.severity.key() == "error")
             .count() as i32;
-        diesel::update(s::table.find(landing_id))
-            .set((
-                s::is_valid.eq(a.is_valid()),
-                s::counts_in_summaries.eq(counts),
-                s::effort_fisher_hours.eq(a.effort.map(FisherHours::value)),
-                s::repaired_hours_at_sea.eq(a.hours_at_sea),
-                s::summary_habitat_code.eq(a.summary_habitat_code),
-                s::catch_kg.eq(a.catch.value()),
-                s::summary_value_usd.eq(a.value.map(|v| v.value())),
-                s::error_count.eq(errors),
-                s::warning_count.eq(a.flags.len() as i32 - errors),
-                s::review_status.eq(decision),
-            ))
-            .execute(self.conn())
-            .map_err(store_err)?;
-        diesel::delete(l::quality_flags::table.filter(l::quality_flags::landing_id.eq(landing_id)))
-            .execute(self.conn())
-            .map_err(store_err)?;
-        for (i, f) in a.flags.iter().enumerate() {
-            let values: serde_json::Map<String, serde_json::Value> = f
-                .values
-                .iter()
-                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-                .collect();
-            diesel::insert_into(l::quality_flags::table)
-                .values((
-                    l::quality_flags::landing_id.eq(landing_id),
-                    l::quality_flags::seq.eq(i as i32 + 1),
-                    l::quality_flags::rule_set.eq(&a.rule_set),
-                    l::quality_flags::code.eq(&f.code),
-                    l::quality_flags::severity.eq(f.severity.key()),
-                    l::quality_flags::reason.eq(&f.reason),
-                    l::quality_flags::values.eq(serde_json::Value::Object(values)),
-                    l::quality_flags::reviewed.eq(true),
-                ))
-                .execute(self.conn())
-                .map_err(store_err)?;
-        }
+        let flags: Vec<serde_json::Value> = a
+            .flags
+            .iter()
+            .map(|f| {
+                let values: serde_json::Map<String, serde_json::Value> = f
+                    .values
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                    .collect();
+                serde_json::json!({
+                    "rule_set": a.rule_set,
+                    "code": f.code,
+                    "severity": f.severity.key(),
+                    "reason": f.reason,
+                    "values": values,
+                })
+            })
+            .collect();
+        diesel::sql_query(
+            "SELECT landings.record_review($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+             $13, $14, $15, $16, $17, $18)",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(landing.id.0)
+        .bind::<Timestamptz, _>(review.at)
+        .bind::<Text, _>(&review.reviewer)
+        .bind::<Text, _>(review.decision.key())
+        .bind::<Text, _>(&review.reason)
+        .bind::<Jsonb, _>(corrections)
+        .bind::<Jsonb, _>(changes)
+        .bind::<Text, _>(rule_set)
+        .bind::<Bool, _>(a.is_valid())
+        .bind::<Bool, _>(counts)
+        .bind::<Nullable<Float8>, _>(a.effort.map(FisherHours::value))
+        .bind::<Nullable<Float8>, _>(a.hours_at_sea)
+        .bind::<Nullable<Int2>, _>(a.summary_habitat_code)
+        .bind::<Float8, _>(a.catch.value())
+        .bind::<Nullable<Float8>, _>(a.value.map(|v| v.value()))
+        .bind::<Int4, _>(errors)
+        .bind::<Int4, _>(a.flags.len() as i32 - errors)
+        .bind::<Jsonb, _>(serde_json::Value::Array(flags))
+        .execute(self.conn())
+        .map_err(store_err)?;
         Ok(())
     }
 }

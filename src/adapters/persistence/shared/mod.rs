@@ -15,5 +15,5 @@ pub use outbox::DieselOutbox;
 pub use pool::{
     APP_ROLE, MIGRATIONS, PgPool, PgPooled, app_url_from, check_app_role, connect, migrate, ping,
 };
-pub use scope::{ScopedRead, scope_patterns, set_scope};
+pub use scope::{ScopedRead, scope_patterns, set_actor, set_scope};
 pub use unit_of_work::{AuditWriter, DieselTx, DieselUnitOfWork};

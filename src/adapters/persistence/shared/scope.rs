@@ -26,6 +26,20 @@ pub fn set_scope(
     Ok(())
 }
 
+/// Names the acting user of the current transaction (`set_config('tasi.actor', id, true)`):
+/// the access context's database functions that change grants, passwords and links check
+/// that this user may make the change.
+///
+/// # Errors
+/// When the database refuses.
+pub fn set_actor(conn: &mut PgConnection, user_id: uuid::Uuid) -> Result<(), StoreError> {
+    diesel::sql_query("SELECT set_config('tasi.actor', $1, true)")
+        .bind::<diesel::sql_types::Text, _>(user_id.to_string())
+        .execute(conn)
+        .map_err(store_err)?;
+    Ok(())
+}
+
 /// A pooled connection inside a read-only transaction whose row-level-security scope is set
 /// (`BEGIN READ ONLY` + `set_config('tasi.scope', …, true)`); the transaction ends
 /// (`ROLLBACK`: it wrote nothing) when the guard is dropped, so the scope never outlives it.

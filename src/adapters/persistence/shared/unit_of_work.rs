@@ -14,7 +14,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::schema::outbox;
-use super::{PgPool, PgPooled, set_scope, store_err};
+use super::{PgPool, PgPooled, set_actor, set_scope, store_err};
 use crate::application::shared::{
     AuditEntry, Caller, Durability, ErrorKind, Inbox, Rights, StoreError, StoreFailure,
     Transaction, TxOptions, UnitOfWork, chain,
@@ -108,6 +108,9 @@ impl DieselUnitOfWork {
         }
         if let Rights::Scoped(scope) = caller.rights() {
             set_scope(tx.conn(), scope)?;
+        }
+        if let Some(user_id) = caller.user_id() {
+            set_actor(tx.conn(), user_id)?;
         }
         let value = work(&mut tx)?;
         let published = tx.events.len();

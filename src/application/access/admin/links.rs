@@ -176,14 +176,11 @@ where
     let done = p.uow.run(&caller, |tx| {
         // The conditional use is the single-use check: of two concurrent uses, one finds
         // the link used.
-        let user_id = tx
+        let (user_id, sessions_ended) = tx
             .users()
-            .use_link(token.lookup(), now)?
-            .filter(|id| *id == user.id)
+            .redeem_link(token.lookup(), now, &hash)?
+            .filter(|(id, _)| *id == user.id)
             .ok_or(SetPasswordError::InvalidLink)?;
-        tx.users().set_password_hash(user_id, &hash)?;
-        tx.users().drop_unused_links(user_id)?;
-        let sessions_ended = tx.users().end_sessions(user_id, now)?;
         let grants = tx.users().grants_of(user_id)?;
         let at = common_ancestor(&grants);
         tx.audit(
