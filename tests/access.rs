@@ -187,6 +187,40 @@ async fn an_atauro_officer_sees_atauro_alone() {
         !flags.contains("municipality.unknown"),
         "flags of sites outside Atauro are not counted"
     );
+    // The counts (from the flag-count read model) are those of the flags themselves.
+    #[derive(diesel::QueryableByName)]
+    struct Rule {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        code: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        severity: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let rules: Vec<Rule> = {
+        use diesel::RunQueryDsl;
+        let mut c = db.pool.get().unwrap_or_else(|e| panic!("{e}"));
+        diesel::sql_query(
+            "SELECT f.code, f.severity, count(DISTINCT f.landing_id) AS n
+             FROM landings.quality_flags f JOIN landings.surveyed_landings s ON s.id = f.landing_id
+             WHERE s.site_path LIKE 'Timor-Leste/Atauro/%' GROUP BY 1, 2",
+        )
+        .load(&mut c)
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    assert!(!rules.is_empty());
+    for r in &rules {
+        let shown = flags
+            .split(&format!(
+                "<tr class=\"{}\"><td><a href=\"/landings?flag={}\">",
+                r.severity, r.code
+            ))
+            .nth(1)
+            .and_then(|rest| rest.split("<td class=\"n\">").nth(1))
+            .and_then(|v| v.split('<').next())
+            .unwrap_or_else(|| panic!("{} ({}) is not listed", r.code, r.severity));
+        assert_eq!(shown, int(r.n), "{} ({})", r.code, r.severity);
+    }
 
     // The national import covers Timor-Leste: neither listed nor reachable by id.
     let import_id = {

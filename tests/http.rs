@@ -420,3 +420,110 @@ async fn a_nul_character_in_a_filter_or_a_form_is_refused_with_400() {
         "still logged in: the logout was refused"
     );
 }
+
+/// The trip ids of a list page's rows, in order.
+fn listed_ids(page: &str) -> Vec<i64> {
+    page.split("<td><a href=\"/landings/")
+        .skip(1)
+        .filter_map(|s| s.split_once("\">")?.1.split('<').next()?.parse().ok())
+        .collect()
+}
+
+/// The value of the page link parameter `name` (`after`, `before`) on a list page.
+fn link_param(page: &str, name: &str) -> Option<String> {
+    let at = page.find(&format!("{name}="))?;
+    let rest = &page[at + name.len() + 1..];
+    Some(rest.split('"').next()?.to_string())
+}
+
+#[actix_web::test]
+async fn lists_page_forward_and_back_by_position_at_any_depth() {
+    let (db, _) = app_with_data();
+    let base = spawn_app(&db);
+    let c = client();
+    log_in(&c, &base, PASSWORD).await;
+
+    // The list's order, read directly.
+    #[derive(diesel::QueryableByName)]
+    struct R {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        source_id: i64,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        position: String,
+    }
+    use diesel::RunQueryDsl;
+    let mut owner = db.pool.get().unwrap_or_else(|e| panic!("{e}"));
+    let order: Vec<R> = diesel::sql_query(
+        "SELECT source_id, coalesce(landing_date::text, '-') || '_' || source_id || '_' || id AS position
+         FROM landings.surveyed_landings
+         ORDER BY coalesce(landing_date, DATE '0001-01-01') DESC, source_id DESC, id DESC",
+    )
+    .load(&mut owner)
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(order.len(), 27_681);
+    let ids = |from: usize, to: usize| -> Vec<i64> {
+        order[from..to.min(order.len())]
+            .iter()
+            .map(|r| r.source_id)
+            .collect()
+    };
+
+    let (status, first) = get(&c, &format!("{base}/landings")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        first.contains("more than 10,000 landings."),
+        "a capped count"
+    );
+    assert_eq!(listed_ids(&first), ids(0, 50));
+    assert!(link_param(&first, "before").is_none(), "no previous page");
+
+    // Three pages on, then one back.
+    let mut page = first;
+    for _ in 0..3 {
+        let after = link_param(&page, "after").unwrap_or_else(|| panic!("a next page"));
+        page = get(&c, &format!("{base}/landings?after={after}")).await.1;
+    }
+    assert_eq!(listed_ids(&page), ids(150, 200));
+    let before = link_param(&page, "before").unwrap_or_else(|| panic!("a previous page"));
+    let back = get(&c, &format!("{base}/landings?before={before}")).await.1;
+    assert_eq!(listed_ids(&back), ids(100, 150));
+
+    // Deep in the list, and its very end.
+    let deep = get(
+        &c,
+        &format!("{base}/landings?after={}", order[27_000].position),
+    )
+    .await
+    .1;
+    assert_eq!(listed_ids(&deep), ids(27_001, 27_051));
+    let last = get(
+        &c,
+        &format!("{base}/landings?after={}", order[27_650].position),
+    )
+    .await
+    .1;
+    assert_eq!(listed_ids(&last), ids(27_651, 27_681));
+    assert!(
+        link_param(&last, "after").is_none(),
+        "no next page after the last"
+    );
+
+    // A filtered list keeps its filter in its links and counts exactly under the cap.
+    let atauro = get(&c, &format!("{base}/landings?municipality=Atauro"))
+        .await
+        .1;
+    let n = db.count(
+        "SELECT count(*) AS n FROM landings.surveyed_landings WHERE municipality = 'Atauro'",
+    );
+    assert!(n > 50 && n <= 10_000, "{n}");
+    assert!(atauro.contains(&format!(
+        "{} landings.",
+        tasi::adapters::http::shared::views::int(n)
+    )));
+    assert!(atauro.contains("municipality=Atauro&amp;after="));
+
+    // A position that does not read is the first page, not an error.
+    let (status, odd) = get(&c, &format!("{base}/landings?after=yesterday")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(listed_ids(&odd), ids(0, 50));
+}

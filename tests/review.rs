@@ -162,14 +162,36 @@ async fn accept_correct_and_reject_change_the_summaries_and_keep_the_history() {
         "effort down by 134 fisher-hours"
     );
 
-    // Reject: a counted landing leaves the summaries.
+    // Reject: a counted landing leaves the summaries, and the dashboard (prepared once per
+    // version of the read models) shows it at once. The landing is within the dashboard's
+    // 12 months.
     let rejected = one(
         &db,
         "SELECT s.id, date_trunc('month', s.landing_date)::date AS month FROM landings.surveyed_landings s
          WHERE s.municipality = 'Atauro' AND s.counts_in_summaries AND s.review_status IS NULL
+           AND s.landing_date >= (SELECT max(landing_date) - 200 FROM landings.surveyed_landings
+                                  WHERE municipality = 'Atauro' AND counts_in_summaries)
          ORDER BY s.source_id DESC LIMIT 1",
     );
     let before = national(&db, rejected.month);
+    let surveyed = |page: &str| -> i64 {
+        page.split("<div class=\"label\">Landings surveyed</div><div class=\"value\">")
+            .nth(1)
+            .and_then(|v| v.split(' ').next())
+            .and_then(|v| v.replace(',', "").parse().ok())
+            .unwrap_or_else(|| panic!("no landings figure"))
+    };
+    let dashboard = |c: &reqwest::Client| {
+        let c = c.clone();
+        let url = format!("{base}/");
+        async move { get(&c, &url).await.1 }
+    };
+    let shown = surveyed(&dashboard(&c).await);
+    assert_eq!(
+        surveyed(&dashboard(&c).await),
+        shown,
+        "the same version, the same page"
+    );
     assert_eq!(
         review(
             &c,
@@ -185,6 +207,11 @@ async fn accept_correct_and_reject_change_the_summaries_and_keep_the_history() {
         StatusCode::SEE_OTHER
     );
     assert_eq!(national(&db, rejected.month).0, before.0 - 1);
+    assert_eq!(
+        surveyed(&dashboard(&c).await),
+        shown - 1,
+        "the dashboard follows the review"
+    );
 
     // History: the corrected landing keeps its reported value and shows the change.
     let page = c

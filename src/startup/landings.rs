@@ -63,6 +63,7 @@ impl Context for Landings {
         Ok(vec![web::data(LandingsPages {
             queries: Arc::new(DieselLandingQueries::new(pool.clone())),
             geography: Arc::new(DieselGeographyQueries::new(pool)),
+            dashboards: Default::default(),
         })])
     }
 

@@ -160,23 +160,75 @@ pub struct LandingListItem {
     pub review_status: Option<String>,
 }
 
-/// A page of a list.
+/// Where a landings list stands: the last (or first) landing of a page in the list's order
+/// (newest landing date first, landings without a date last, then source id and id,
+/// descending). Pages are found from it by keyset pagination: the database reads from an
+/// index what follows it, whatever the page's depth, never counting past rows (`OFFSET`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListPosition {
+    /// The landing's date; `None` sorts after every date.
+    pub date: Option<NaiveDate>,
+    /// Its id in its source.
+    pub source_id: i64,
+    /// Its id.
+    pub id: Uuid,
+}
+
+impl ListPosition {
+    /// As a URL parameter: `2020-05-03_12345_<uuid>` (`-` for no date).
+    pub fn to_param(&self) -> String {
+        let date = self.date.map_or_else(|| "-".to_string(), |d| d.to_string());
+        format!("{date}_{}_{}", self.source_id, self.id)
+    }
+
+    /// Reads [`ListPosition::to_param`]'s form; `None` for anything else.
+    pub fn parse(param: &str) -> Option<Self> {
+        let mut parts = param.splitn(3, '_');
+        let date = match parts.next()? {
+            "-" => None,
+            d => Some(d.parse().ok()?),
+        };
+        Some(ListPosition {
+            date,
+            source_id: parts.next()?.parse().ok()?,
+            id: parts.next()?.parse().ok()?,
+        })
+    }
+}
+
+/// Which page of a list: the first, the one after a position, or the one before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Keyset {
+    /// The first page.
+    #[default]
+    First,
+    /// The page that follows this position.
+    After(ListPosition),
+    /// The page that precedes this position.
+    Before(ListPosition),
+}
+
+/// The largest number a list counts exactly; beyond it a list says "more than".
+pub const COUNT_CAP: i64 = 10_000;
+
+/// One page of a list, with its neighbours' positions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
     /// The items of the page.
     pub items: Vec<T>,
-    /// Items matching in all.
+    /// Items matching in all, counted up to [`COUNT_CAP`] + 1 (the cost of a count stays
+    /// bounded at any size of data).
     pub total: i64,
-    /// Page number, from 1.
-    pub page: i64,
-    /// Items per page.
-    pub per_page: i64,
+    /// Where the next page starts after, when there is one.
+    pub next: Option<ListPosition>,
+    /// Where the previous page ends before, when this is not the first page.
+    pub previous: Option<ListPosition>,
 }
 
 impl<T> Page<T> {
-    /// Number of pages (at least 1).
-    pub fn pages(&self) -> i64 {
-        ((self.total + self.per_page - 1) / self.per_page.max(1)).max(1)
+    /// True when [`Page::total`] is exact (at most [`COUNT_CAP`]).
+    pub fn total_is_exact(&self) -> bool {
+        self.total <= COUNT_CAP
     }
 }
 
@@ -240,7 +292,8 @@ pub struct SpeciesCatch {
 
 /// Read-side queries of the landings context; every one takes the caller's scope.
 pub trait LandingQueries: Send + Sync {
-    /// A page of landings matching `filter`, newest first.
+    /// The page `at` of the landings matching `filter`, `per_page` of them, newest first
+    /// ([`ListPosition`]'s order).
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
@@ -248,7 +301,7 @@ pub trait LandingQueries: Send + Sync {
         &self,
         scope: &AccessScope,
         filter: &LandingFilter,
-        page: i64,
+        at: Keyset,
         per_page: i64,
     ) -> Result<Page<LandingListItem>, StoreError>;
 
@@ -315,6 +368,13 @@ pub trait LandingQueries: Send + Sync {
     /// # Errors
     /// [`StoreError`] when the database fails.
     fn flag_counts(&self, scope: &AccessScope) -> Result<Vec<FlagCount>, StoreError>;
+
+    /// The version of the read models (summaries, catch by species, flag counts): it moves
+    /// on with every rebuild, so what was prepared from one version can be reused until then.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn read_models_version(&self) -> Result<i64, StoreError>;
 
     /// Past imports that `scope` covers, newest first.
     ///

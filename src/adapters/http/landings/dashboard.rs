@@ -13,12 +13,49 @@ use crate::adapters::http::shared::page::render;
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::http::shared::svg;
 use crate::adapters::http::shared::views::{int, num};
-use crate::application::landings::dashboard::dashboard;
+use crate::application::landings::dashboard::{Dashboard, dashboard};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 #[derive(Deserialize)]
 pub(super) struct DashboardQuery {
     municipality: Option<String>,
+}
+
+/// Dashboards already prepared, per scope and municipality, for one version of the read
+/// models (`landings.read_models_version`, moved by every rebuild after an import or a
+/// review): until the next rebuild a dashboard is served without reading the summaries or
+/// drawing the chart and the map again. At most [`DashboardCache::MAX_ENTRIES`] are kept;
+/// a new version empties the cache.
+#[derive(Default)]
+pub struct DashboardCache {
+    inner: Mutex<(i64, HashMap<DashboardKey, Arc<DashboardBody>>)>,
+}
+
+/// The caller's scope (its paths) and the municipality chosen.
+type DashboardKey = (Vec<String>, Option<String>);
+
+impl DashboardCache {
+    /// How many prepared dashboards are kept at most.
+    pub const MAX_ENTRIES: usize = 1024;
+
+    fn get(&self, version: i64, key: &DashboardKey) -> Option<Arc<DashboardBody>> {
+        let inner = self.inner.lock().ok()?;
+        if inner.0 != version {
+            return None;
+        }
+        inner.1.get(key).cloned()
+    }
+
+    fn put(&self, version: i64, key: DashboardKey, body: Arc<DashboardBody>) {
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if inner.0 != version || inner.1.len() >= Self::MAX_ENTRIES {
+            *inner = (version, HashMap::new());
+        }
+        inner.1.insert(key, body);
+    }
 }
 
 pub(super) async fn dashboard_page(
@@ -29,19 +66,39 @@ pub(super) async fn dashboard_page(
     q: web::Query<DashboardQuery>,
 ) -> HttpResponse {
     let (scope, chrome) = ctx!(req, state, session, "dashboard");
-    let whole_scope = scope.label();
     let muni = q.municipality.clone().filter(|m| !m.is_empty());
-    let (queries, geography) = (pages.queries.clone(), pages.geography.clone());
-    let m = muni.clone();
-    let d = block!(dashboard(
-        queries.as_ref(),
-        geography.as_ref(),
-        &scope,
-        m.as_deref()
-    ));
+    let queries = pages.queries.clone();
+    let version = block!(queries.read_models_version());
+    let mut paths: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
+    paths.sort();
+    let key = (paths, muni.clone());
+    let body = match pages.dashboards.get(version, &key) {
+        Some(body) => body,
+        None => {
+            let (queries, geography) = (pages.queries.clone(), pages.geography.clone());
+            let (m, s) = (muni.clone(), scope.clone());
+            let d = block!(dashboard(
+                queries.as_ref(),
+                geography.as_ref(),
+                &s,
+                m.as_deref()
+            ));
+            let Some(body) = prepare(&d, muni, scope.label()) else {
+                return not_found_page();
+            };
+            let body = Arc::new(body);
+            pages.dashboards.put(version, key, body.clone());
+            body
+        }
+    };
+    render(&DashboardPage { chrome, body })
+}
+
+/// What the dashboard shows of `d`; `None` when `muni` is not a municipality of the scope.
+fn prepare(d: &Dashboard, muni: Option<String>, whole_scope: String) -> Option<DashboardBody> {
     let municipalities: Vec<String> = d.shapes.iter().map(|s| s.name.clone()).collect();
     if muni.as_ref().is_some_and(|m| !municipalities.contains(m)) {
-        return not_found_page();
+        return None;
     }
     let t = &d.totals;
     let figures = vec![
@@ -114,8 +171,7 @@ pub(super) async fn dashboard_page(
             cpue: num(m.totals.cpue, 3),
         })
         .collect();
-    render(&DashboardPage {
-        chrome,
+    Some(DashboardBody {
         municipalities,
         selected: muni.clone().unwrap_or_default(),
         scope_label: muni.unwrap_or_else(|| whole_scope.clone()),

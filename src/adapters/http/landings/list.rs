@@ -15,7 +15,7 @@ use crate::adapters::http::landings::out_of_scope;
 use crate::adapters::http::shared::errors::not_found_page;
 use crate::adapters::http::shared::page::render;
 use crate::adapters::http::shared::state::AppState;
-use crate::adapters::http::shared::views::{Chrome, int, num, opt};
+use crate::adapters::http::shared::views::{Chrome, num, opt};
 use crate::application::landings::ports::LandingDetail;
 use crate::application::landings::ports::LandingFilter;
 use crate::application::landings::ports::LandingListItem;
@@ -35,7 +35,8 @@ pub(super) struct ListQuery {
     boat: Option<String>,
     flagged: Option<String>,
     flag: Option<String>,
-    page: Option<String>,
+    after: Option<String>,
+    before: Option<String>,
 }
 
 pub(super) async fn list_page(
@@ -59,18 +60,14 @@ pub(super) async fn list_page(
         flag_code: nonempty(&q.flag),
         unreviewed_only: false,
     };
-    let page_no: i64 = nonempty(&q.page)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1)
-        .clamp(1, 1_000_000);
+    let at = keyset(&q.after, &q.before);
     let (queries, geography) = (pages.queries.clone(), pages.geography.clone());
     let (f, s) = (filter.clone(), scope.clone());
-    let (page, shapes, sites) =
-        block!(queries.list_landings(&s, &f, page_no, 50).and_then(|p| Ok((
-            p,
-            geography.municipalities(&s)?,
-            queries.sites(&s)?
-        ))));
+    let (page, shapes, sites) = block!(queries.list_landings(&s, &f, at, 50).and_then(|p| Ok((
+        p,
+        geography.municipalities(&s)?,
+        queries.sites(&s)?
+    ))));
     let rows = page.items.iter().map(landing_row).collect();
     let mut pairs: Vec<(&str, String)> = Vec::new();
     for (k, v) in [
@@ -91,9 +88,7 @@ pub(super) async fn list_page(
     let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
     render(&LandingsPage {
         chrome,
-        total: int(page.total),
-        page: page.page,
-        pages: page.pages(),
+        nav: PageNav::of(&page),
         query,
         rows,
         from: nonempty(&q.from).unwrap_or_default(),

@@ -32,6 +32,8 @@ pub struct LandingsPages {
     pub queries: Arc<dyn LandingQueries>,
     /// Geography's published municipalities.
     pub geography: Arc<dyn GeographyQueries>,
+    /// Dashboards prepared for the current version of the read models.
+    pub dashboards: dashboard::DashboardCache,
 }
 
 /// The routes of the landings pages.

@@ -12,7 +12,6 @@ use super::{LandingsPages, nonempty, out_of_scope};
 use crate::adapters::http::shared::errors::{failure, internal, not_found_page};
 use crate::adapters::http::shared::page::{caller_of, render};
 use crate::adapters::http::shared::state::AppState;
-use crate::adapters::http::shared::views::int;
 use crate::application::landings::ports::LandingFilter;
 use crate::application::landings::review_landing::{ReviewLandingError, review_landing};
 use crate::domain::access::Permission;
@@ -137,7 +136,8 @@ pub(super) async fn review_post(
 
 #[derive(Deserialize)]
 pub(super) struct QueueQuery {
-    page: Option<String>,
+    after: Option<String>,
+    before: Option<String>,
 }
 
 pub(super) async fn review_queue(
@@ -148,22 +148,17 @@ pub(super) async fn review_queue(
     q: web::Query<QueueQuery>,
 ) -> HttpResponse {
     let (scope, chrome) = ctx!(req, state, session, "reviews", Permission::Review);
-    let page_no: i64 = nonempty(&q.page)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1)
-        .clamp(1, 1_000_000);
+    let at = keyset(&q.after, &q.before);
     let filter = LandingFilter {
         flagged_only: true,
         unreviewed_only: true,
         ..LandingFilter::default()
     };
     let queries = pages.queries.clone();
-    let page = block!(queries.list_landings(&scope, &filter, page_no, 50));
+    let page = block!(queries.list_landings(&scope, &filter, at, 50));
     render(&ReviewQueuePage {
         chrome,
-        total: int(page.total),
-        page: page.page,
-        pages: page.pages(),
+        nav: PageNav::of(&page),
         rows: page.items.iter().map(landing_row).collect(),
     })
 }

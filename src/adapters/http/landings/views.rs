@@ -4,7 +4,8 @@
 use askama::Template;
 use askama_web::WebTemplate;
 
-use crate::adapters::http::shared::views::{Choice, Chrome};
+use crate::adapters::http::shared::views::{Choice, Chrome, int};
+use crate::application::landings::ports::{COUNT_CAP, Keyset, ListPosition, Page};
 
 /// A headline figure of the dashboard.
 #[derive(Debug, Clone)]
@@ -38,6 +39,13 @@ pub struct MunicipalityRow {
 pub struct DashboardPage {
     /// Layout.
     pub chrome: Chrome,
+    /// Everything but the layout (the same for every caller of one scope).
+    pub body: std::sync::Arc<DashboardBody>,
+}
+
+/// What the dashboard shows of one scope and municipality.
+#[derive(Debug, Clone)]
+pub struct DashboardBody {
     /// Municipalities to choose from.
     pub municipalities: Vec<String>,
     /// The chosen one, empty for national.
@@ -87,6 +95,43 @@ pub struct LandingRow {
     pub excluded: bool,
 }
 
+/// How many items a list holds and where its neighbouring pages start.
+#[derive(Debug, Clone)]
+pub struct PageNav {
+    /// `27,681`, or `more than 10,000` past the count's cap.
+    pub total: String,
+    /// The `after` parameter of the next page.
+    pub next: Option<String>,
+    /// The `before` parameter of the previous page (absent on the first).
+    pub previous: Option<String>,
+}
+
+impl PageNav {
+    /// The navigation of `page`.
+    pub fn of<T>(page: &Page<T>) -> Self {
+        PageNav {
+            total: if page.total_is_exact() {
+                int(page.total)
+            } else {
+                format!("more than {}", int(COUNT_CAP))
+            },
+            next: page.next.map(|p| p.to_param()),
+            previous: page.previous.map(|p| p.to_param()),
+        }
+    }
+}
+
+/// The page of a list that `after` or `before` (URL parameters) ask for; the first page
+/// when neither reads as a position.
+pub fn keyset(after: &Option<String>, before: &Option<String>) -> Keyset {
+    let read = |v: &Option<String>| v.as_deref().and_then(ListPosition::parse);
+    match (read(after), read(before)) {
+        (Some(p), _) => Keyset::After(p),
+        (None, Some(p)) => Keyset::Before(p),
+        (None, None) => Keyset::First,
+    }
+}
+
 /// The landings list.
 #[derive(Template, WebTemplate)]
 #[template(path = "landings/list.html")]
@@ -95,13 +140,9 @@ pub struct LandingsPage {
     pub chrome: Chrome,
     /// Rows.
     pub rows: Vec<LandingRow>,
-    /// Matching landings.
-    pub total: String,
-    /// Page number.
-    pub page: i64,
-    /// Pages.
-    pub pages: i64,
-    /// Query string of the filter without `page`, for pagination links.
+    /// Matching landings, and the links to the neighbouring pages.
+    pub nav: PageNav,
+    /// Query string of the filter without the page's position, for pagination links.
     pub query: String,
     /// Filter values.
     pub from: String,
@@ -252,12 +293,8 @@ pub struct ReviewQueuePage {
     pub chrome: Chrome,
     /// Rows.
     pub rows: Vec<LandingRow>,
-    /// Waiting in all.
-    pub total: String,
-    /// Page number.
-    pub page: i64,
-    /// Pages.
-    pub pages: i64,
+    /// Waiting in all, and the links to the neighbouring pages.
+    pub nav: PageNav,
 }
 
 /// A row of the summary table.

@@ -17,8 +17,8 @@ use crate::adapters::persistence::shared::{
     PgPool, PgPooled, ScopedRead, scope_patterns, store_err,
 };
 use crate::application::landings::ports::{
-    FlagCount, ImportRecord, LandingDetail, LandingFilter, LandingListItem, LandingQueries,
-    MonthFigures, Page, SpeciesCatch,
+    COUNT_CAP, FlagCount, ImportRecord, Keyset, LandingDetail, LandingFilter, LandingListItem,
+    LandingQueries, ListPosition, MonthFigures, Page, SpeciesCatch,
 };
 use crate::application::shared::{RejectedRow, StoreError, TableCounts};
 use crate::domain::landings::{
@@ -212,9 +212,11 @@ impl LandingQueries for DieselLandingQueries {
         &self,
         scope: &AccessScope,
         f: &LandingFilter,
-        page: i64,
+        at: Keyset,
         per_page: i64,
     ) -> Result<Page<LandingListItem>, StoreError> {
+        use diesel::dsl::sql;
+        use diesel::sql_types::{Bool, Date};
         use l::surveyed_landings as s;
         let mut c = self.scoped(scope)?;
         let build = || {
@@ -257,8 +259,55 @@ impl LandingQueries for DieselLandingQueries {
             }
             q
         };
-        let total: i64 = build().count().get_result(&mut *c).map_err(store_err)?;
-        let page = page.max(1);
+        // Counted up to one past the cap: a bounded cost however many rows match.
+        let total = build()
+            .select(sql::<diesel::sql_types::Int4>("1"))
+            .limit(COUNT_CAP + 1)
+            .load::<i32>(&mut *c)
+            .map_err(store_err)?
+            .len() as i64;
+        // The list's order, as `surveyed_landings_list` indexes it: a row comparison on
+        // (date or the earliest date, source id, id), so the page starts at its position in
+        // the index however deep it is.
+        const KEY: &str = "(coalesce(landing_date, DATE '0001-01-01'), source_id, id)";
+        let earliest = NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(NaiveDate::MIN);
+        let key_of = |p: &ListPosition| p.date.unwrap_or(earliest);
+        let mut q = build();
+        let backwards = matches!(at, Keyset::Before(_));
+        match at {
+            Keyset::First => {}
+            Keyset::After(p) => {
+                q = q.filter(
+                    sql::<Bool>(&format!("{KEY} < ("))
+                        .bind::<Date, _>(key_of(&p))
+                        .sql(", ")
+                        .bind::<diesel::sql_types::Int8, _>(p.source_id)
+                        .sql(", ")
+                        .bind::<diesel::sql_types::Uuid, _>(p.id)
+                        .sql(")"),
+                )
+            }
+            Keyset::Before(p) => {
+                q = q.filter(
+                    sql::<Bool>(&format!("{KEY} > ("))
+                        .bind::<Date, _>(key_of(&p))
+                        .sql(", ")
+                        .bind::<diesel::sql_types::Int8, _>(p.source_id)
+                        .sql(", ")
+                        .bind::<diesel::sql_types::Uuid, _>(p.id)
+                        .sql(")"),
+                )
+            }
+        }
+        q = if backwards {
+            q.order(sql::<Bool>(
+                "coalesce(landing_date, DATE '0001-01-01') ASC, source_id ASC, id ASC",
+            ))
+        } else {
+            q.order(sql::<Bool>(
+                "coalesce(landing_date, DATE '0001-01-01') DESC, source_id DESC, id DESC",
+            ))
+        };
         type Row = (
             Uuid,
             i64,
@@ -274,10 +323,8 @@ impl LandingQueries for DieselLandingQueries {
             i32,
             Option<String>,
         );
-        let rows: Vec<Row> = build()
-            .order((s::landing_date.desc().nulls_last(), s::source_id.desc()))
-            .limit(per_page)
-            .offset((page - 1) * per_page)
+        let mut rows: Vec<Row> = q
+            .limit(per_page + 1)
             .select((
                 s::id,
                 s::source_id,
@@ -295,6 +342,29 @@ impl LandingQueries for DieselLandingQueries {
             ))
             .load(&mut *c)
             .map_err(store_err)?;
+        let more = rows.len() as i64 > per_page;
+        rows.truncate(per_page.max(0) as usize);
+        if backwards {
+            rows.reverse();
+        }
+        let position = |r: &Row| ListPosition {
+            date: r.2,
+            source_id: r.1,
+            id: r.0,
+        };
+        // Going forward, a page after a position has one before it; going backwards, the
+        // page has one before it when more rows were found, and one after it always.
+        let (next, previous) = match at {
+            Keyset::First => (rows.last().filter(|_| more).map(position), None),
+            Keyset::After(_) => (
+                rows.last().filter(|_| more).map(position),
+                rows.first().map(position),
+            ),
+            Keyset::Before(_) => (
+                rows.last().map(position),
+                rows.first().filter(|_| more).map(position),
+            ),
+        };
         Ok(Page {
             items: rows
                 .into_iter()
@@ -315,8 +385,8 @@ impl LandingQueries for DieselLandingQueries {
                 })
                 .collect(),
             total,
-            page,
-            per_page,
+            next,
+            previous,
         })
     }
 
@@ -551,10 +621,9 @@ impl LandingQueries for DieselLandingQueries {
             landings: i64,
         }
         let rows: Vec<R> = diesel::sql_query(
-            "SELECT f.code, f.severity, count(DISTINCT f.landing_id) AS landings
-             FROM landings.quality_flags f
-             JOIN landings.surveyed_landings s ON s.id = f.landing_id
-             WHERE (s.site_path = ANY($1) OR s.site_path LIKE ANY($2))
+            "SELECT code, severity, sum(landings)::int8 AS landings
+             FROM landings.flag_counts
+             WHERE (site_path = ANY($1) OR site_path LIKE ANY($2))
              GROUP BY 1, 2 ORDER BY 3 DESC, 1",
         )
         .bind::<diesel::sql_types::Array<Text>, _>(exact)
@@ -569,6 +638,19 @@ impl LandingQueries for DieselLandingQueries {
                 landings: r.landings,
             })
             .collect())
+    }
+
+    fn read_models_version(&self) -> Result<i64, StoreError> {
+        #[derive(QueryableByName)]
+        struct V {
+            #[diesel(sql_type = Int8)]
+            version: i64,
+        }
+        let mut c = self.pool.get().map_err(store_err)?;
+        let v: V = diesel::sql_query("SELECT version FROM landings.read_models_version")
+            .get_result(&mut c)
+            .map_err(store_err)?;
+        Ok(v.version)
     }
 
     fn imports(&self, scope: &AccessScope) -> Result<Vec<ImportRecord>, StoreError> {

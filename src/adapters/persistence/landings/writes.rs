@@ -392,7 +392,8 @@ impl LandingImports for DieselTx {
     }
 }
 
-/// Replaces the monthly summary and the catch by species.
+/// Replaces the monthly summary, the catch by species and the flag counts, and moves the
+/// read models' version on.
 fn write_read_models(
     conn: &mut PgConnection,
     rows: &[MonthlySummaryRow],
@@ -461,6 +462,22 @@ fn write_read_models(
              JOIN landings.surveyed_landings s ON s.id = c.landing_id
              WHERE s.counts_in_summaries AND c.species_code IS NOT NULL AND c.weight_g IS NOT NULL
              GROUP BY 1, 2, 3",
+    )
+    .execute(conn)
+    .map_err(store_err)?;
+    diesel::sql_query("DELETE FROM landings.flag_counts")
+        .execute(conn)
+        .map_err(store_err)?;
+    diesel::sql_query(
+        "INSERT INTO landings.flag_counts (site_path, code, severity, landings)
+         SELECT s.site_path, f.code, f.severity, count(DISTINCT f.landing_id)
+         FROM landings.quality_flags f JOIN landings.surveyed_landings s ON s.id = f.landing_id
+         GROUP BY 1, 2, 3",
+    )
+    .execute(conn)
+    .map_err(store_err)?;
+    diesel::sql_query(
+        "UPDATE landings.read_models_version SET version = version + 1, rebuilt_at = now()",
     )
     .execute(conn)
     .map_err(store_err)?;

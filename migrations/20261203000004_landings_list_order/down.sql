@@ -1,0 +1,1 @@
+DROP INDEX landings.surveyed_landings_list;

@@ -1,0 +1,2 @@
+DROP TABLE landings.read_models_version;
+DROP TABLE landings.flag_counts;
