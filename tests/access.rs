@@ -153,6 +153,22 @@ async fn an_atauro_officer_sees_atauro_alone() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(!body.contains("Baucau"));
 
+    // An Atauro landing names the national import it came from without a link to it.
+    let (_, list) = get(&c, &format!("{base}/landings")).await;
+    let own = list
+        .split("href=\"/landings/")
+        .filter_map(|s| s.split('"').next())
+        .find(|id| uuid::Uuid::parse_str(id).is_ok())
+        .unwrap_or_else(|| panic!("no Atauro landing listed"))
+        .to_string();
+    let (status, page) = get(&c, &format!("{base}/landings/{own}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("an import of a wider jurisdiction than yours"));
+    assert!(
+        !page.contains("href=\"/imports/"),
+        "no link to an import it cannot open"
+    );
+
     // By query parameter: no rows.
     let (_, list) = get(&c, &format!("{base}/landings?municipality=Baucau")).await;
     assert!(

@@ -141,6 +141,10 @@ async fn an_officer_logs_in_and_reads_the_dashboard_the_list_a_landing_and_the_s
     let (status, landing) = get(&c, &format!("{base}/landings/{href}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(landing.contains("Catch lines") && landing.contains("Timor-Leste/Atauro/Station"));
+    assert!(
+        landing.contains("\">the peskaas import of ") && landing.contains(" by test</a>"),
+        "the import by its source, date and author, not its id"
+    );
 
     let (status, flagged) = get(
         &c,

@@ -232,6 +232,17 @@ impl<T> Page<T> {
     }
 }
 
+/// How a landing's page names the import that wrote it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportLabel {
+    /// The source (`peskaas`, `synthetic`, …).
+    pub source: String,
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+    /// Who started it.
+    pub started_by: String,
+}
+
 /// A stored landing with everything the landing page shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LandingDetail {
@@ -243,6 +254,10 @@ pub struct LandingDetail {
     pub counts_in_summaries: bool,
     /// The import that last wrote it.
     pub import_id: Uuid,
+    /// That import's source, start and author, when the caller may open it (an import of a
+    /// wider jurisdiction, such as the national PeskAAS import for an Atauro officer, is not
+    /// theirs to open).
+    pub import: Option<ImportLabel>,
     /// The latest review's decision, `None` when not reviewed.
     pub review_status: Option<String>,
     /// Every review of the landing, oldest first.

@@ -385,6 +385,18 @@ pub(super) fn landing_view(
         counted: d.counts_in_summaries,
         rule_set: a.rule_set.clone(),
         import_id: d.import_id.to_string(),
+        import_label: d
+            .import
+            .as_ref()
+            .map(|i| {
+                format!(
+                    "the {} import of {} by {}",
+                    i.source,
+                    i.started_at.format("%Y-%m-%d %H:%M UTC"),
+                    i.started_by
+                )
+            })
+            .unwrap_or_default(),
         review_status: d.review_status.clone().unwrap_or_default(),
         reviews: d
             .reviews

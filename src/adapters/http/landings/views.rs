@@ -283,6 +283,9 @@ pub struct LandingPage {
     pub rule_set: String,
     /// Import id.
     pub import_id: String,
+    /// The import as the page names it (`the peskaas import of 2026-11-21 10:00 UTC by
+    /// cli`), empty when the caller may not open it.
+    pub import_label: String,
 }
 
 /// The queue of flagged landings awaiting review.

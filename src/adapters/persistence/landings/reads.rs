@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::adapters::persistence::landings::schema as l;
 use crate::adapters::persistence::shared::{scope_patterns, store_err, unreadable};
-use crate::application::landings::ports::{LandingDetail, ReviewRecord};
+use crate::application::landings::ports::{ImportLabel, LandingDetail, ReviewRecord};
 use crate::application::shared::StoreError;
 use crate::domain::landings::{
     Assessment, BoatType, CatchLine, CatchUse, FisherHours, Fishers, LandingId, LandingSiteRef,
@@ -272,7 +272,24 @@ pub(crate) fn landing_detail(
             },
         )
         .collect();
+    // The import that wrote it, when the caller may open it (row-level security hides an
+    // import of a jurisdiction outside the scope, as the imports pages do).
+    let import: Option<(String, chrono::DateTime<chrono::Utc>, String)> = l::imports::table
+        .find(r.import_id)
+        .select((
+            l::imports::source,
+            l::imports::started_at,
+            l::imports::started_by,
+        ))
+        .first(&mut *c)
+        .optional()
+        .map_err(store_err)?;
     Ok(Some(LandingDetail {
+        import: import.map(|(source, started_at, started_by)| ImportLabel {
+            source,
+            started_at,
+            started_by,
+        }),
         review_status: r.review_status,
         reviews,
         landing,
