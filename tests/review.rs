@@ -326,3 +326,125 @@ async fn accept_correct_and_reject_change_the_summaries_and_keep_the_history() {
         "refused reviews write nothing"
     );
 }
+
+/// The `Location` of a redirect answer to `GET url`.
+async fn redirect_of(c: &Client, url: &str) -> String {
+    let r = c.get(url).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{url}");
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[actix_web::test]
+async fn the_queue_filters_by_rule_municipality_and_month_and_opens_the_next_landing_after_a_decision()
+ {
+    let db = TestDb::new();
+    common::import_dir(&db, &peskaas_dir(), SOURCE).unwrap_or_else(|e| panic!("{e}"));
+    let atauro = JurisdictionPath::parse("Timor-Leste/Atauro").unwrap_or_else(|e| panic!("{e}"));
+    add_user_as(
+        &db,
+        "officer@atauro.tl",
+        PASSWORD,
+        &NewGrants::On(Role::Officer, atauro),
+    );
+    let base = spawn_app(&db);
+    let c = client();
+    let token = log_in(&c, &base, "officer@atauro.tl").await;
+
+    // A rule and a month with a few Atauro landings waiting.
+    #[derive(diesel::QueryableByName)]
+    struct Pick {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        code: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        month: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let waiting =
+        "FROM landings.surveyed_landings s JOIN landings.quality_flags f ON f.landing_id = s.id
+         WHERE s.municipality = 'Atauro' AND s.review_status IS NULL
+           AND (s.error_count > 0 OR s.warning_count > 0)";
+    let pick: Pick = {
+        use diesel::RunQueryDsl;
+        let mut conn = db.pool.get().unwrap_or_else(|e| panic!("{e}"));
+        diesel::sql_query(format!(
+            "SELECT f.code, to_char(s.landing_date, 'YYYY-MM') AS month,
+                    count(DISTINCT s.id) AS n {waiting}
+             GROUP BY 1, 2 HAVING count(DISTINCT s.id) BETWEEN 2 AND 4 ORDER BY 2, 1 LIMIT 1"
+        ))
+        .get_result(&mut conn)
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let query = format!(
+        "rule={}&municipality=Atauro&month={}",
+        pick.code, pick.month
+    );
+    let (status, queue) = get(&c, &format!("{base}/reviews?{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        queue.contains(&format!("{} flagged landings", pick.n)),
+        "{} waiting for {query}",
+        pick.n
+    );
+
+    // Start: the first landing of the queue, opened from it; each decision opens the next,
+    // and the last one leads back to the queue, finished.
+    let mut at = redirect_of(&c, &format!("{base}/reviews/next?{query}")).await;
+    let mut reviewed = Vec::new();
+    loop {
+        assert!(at.starts_with("/landings/"), "{at}");
+        let (status, page) = get(&c, &format!("{base}{at}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Skip to the next in queue"));
+        let id = at["/landings/".len()..]
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let queue_field = page
+            .split("name=\"queue\" value=\"")
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .unwrap_or_else(|| panic!("the form keeps the queue"))
+            .replace("&amp;", "&")
+            .replace("&#38;", "&");
+        let r = c
+            .post(format!("{base}/landings/{id}/review"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("decision", "accept"),
+                ("reason", "checked with the enumerator"),
+                ("queue", queue_field.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let next = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert!(next.starts_with("/reviews/next?"), "{next}");
+        reviewed.push(id);
+        at = redirect_of(&c, &format!("{base}{next}")).await;
+        if at.starts_with("/reviews?") {
+            break;
+        }
+        assert!(reviewed.len() < 10, "the queue never ends: {reviewed:?} {at}");
+    }
+    assert_eq!(
+        reviewed.len() as i64,
+        pick.n,
+        "every landing of the queue, once"
+    );
+    assert!(at.ends_with("done=1"), "{at}");
+    let (_, finished) = get(&c, &format!("{base}{at}")).await;
+    assert!(finished.contains("No landing of this queue is waiting any more."));
+    assert!(finished.contains("0 flagged landings"));
+}

@@ -16,9 +16,9 @@ use crate::adapters::http::shared::errors::not_found_page;
 use crate::adapters::http::shared::page::render;
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::http::shared::views::{Chrome, num, opt};
-use crate::application::landings::ports::LandingDetail;
 use crate::application::landings::ports::LandingFilter;
 use crate::application::landings::ports::LandingListItem;
+use crate::application::landings::ports::{LandingDetail, ListPosition};
 use crate::domain::access::Permission;
 use crate::domain::landings::BoatType;
 use crate::domain::landings::Habitat;
@@ -171,6 +171,7 @@ pub(super) async fn landing_page(
     pages: web::Data<LandingsPages>,
     session: Session,
     id: web::Path<String>,
+    q: web::Query<LandingQuery>,
 ) -> HttpResponse {
     let (scope, chrome, current) =
         ctx!(req, state, session, "landings", Permission::View, with_user);
@@ -181,13 +182,20 @@ pub(super) async fn landing_page(
     let Some(d) = block!(queries.landing(&scope, id)) else {
         return out_of_scope(&req, &state, &pages, &current, "landing", id).await;
     };
-    render(&landing_view(
-        d,
-        chrome,
-        &current,
-        None,
-        ReviewInput::default(),
-    ))
+    let input = ReviewInput {
+        queue: q
+            .queue
+            .as_deref()
+            .map(|q| super::review::QueueQuery::parse(q).query()),
+        ..ReviewInput::default()
+    };
+    render(&landing_view(d, chrome, &current, None, input))
+}
+
+/// A landing page's parameters: the review queue it was opened from, if any.
+#[derive(Deserialize)]
+pub(super) struct LandingQuery {
+    queue: Option<String>,
 }
 
 /// The landing page of `d` for `current`, with a review error to show when there is one.
@@ -385,6 +393,12 @@ pub(super) fn landing_view(
         counted: d.counts_in_summaries,
         rule_set: a.rule_set.clone(),
         import_id: d.import_id.to_string(),
+        position: ListPosition {
+            date: l.date,
+            source_id: l.source_id,
+            id: l.id.0,
+        }
+        .to_param(),
         import_label: d
             .import
             .as_ref()

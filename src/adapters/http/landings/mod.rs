@@ -46,6 +46,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::get("/landings/{id}", list::landing_page),
         Endpoint::post("/landings/{id}/review", review::review_post),
         Endpoint::get("/reviews", review::review_queue),
+        Endpoint::get("/reviews/next", review::next_in_queue),
         Endpoint::get("/flags", imports::flags_page),
         Endpoint::get("/imports", imports::imports_page),
         Endpoint::get("/imports/{id}", imports::import_page),

@@ -8,14 +8,15 @@ use uuid::Uuid;
 
 use super::list::{landing_row, landing_view};
 use super::views::*;
-use super::{LandingsPages, nonempty, out_of_scope};
+use super::{LandingsPages, choices, nonempty, out_of_scope};
 use crate::adapters::http::shared::errors::{failure, internal, not_found_page};
 use crate::adapters::http::shared::page::{caller_of, render};
 use crate::adapters::http::shared::state::AppState;
-use crate::application::landings::ports::LandingFilter;
+use crate::application::landings::ports::{Keyset, LandingFilter};
 use crate::application::landings::review_landing::{ReviewLandingError, review_landing};
 use crate::domain::access::Permission;
 use crate::domain::landings::{Corrections, Decision, Review};
+use chrono::NaiveDate;
 
 /// The review form's fields; empty correction fields leave values as reported.
 #[derive(Deserialize)]
@@ -29,6 +30,7 @@ pub(super) struct ReviewForm {
     hours_at_sea: Option<String>,
     fisher_hours: Option<String>,
     catch_value_usd: Option<String>,
+    queue: Option<String>,
 }
 
 /// A correction field: empty is `None`; text that is not a value of `T` is an error naming
@@ -104,6 +106,7 @@ pub(super) async fn review_post(
                 hours_at_sea: text(&form.hours_at_sea),
                 fisher_hours: text(&form.fisher_hours),
                 catch_value_usd: text(&form.catch_value_usd),
+                queue: form.queue.as_deref().map(|q| QueueQuery::parse(q).query()),
             };
             return match landing_view(d, chrome, &current, Some(message), input).render() {
                 Ok(html) => HttpResponse::BadRequest()
@@ -122,8 +125,16 @@ pub(super) async fn review_post(
         Ok(Ok(_)) => {
             // The summaries show the review's effect on the reviewer's next page.
             state.deliver_events().await;
+            // From the queue, the next landing waiting in it (this one left it).
+            let location = match form.queue.as_deref() {
+                Some(q) => match QueueQuery::parse(q).query() {
+                    q if q.is_empty() => "/reviews/next".to_string(),
+                    q => format!("/reviews/next?{q}"),
+                },
+                None => format!("/landings/{id}"),
+            };
             HttpResponse::SeeOther()
-                .insert_header((actix_web::http::header::LOCATION, format!("/landings/{id}")))
+                .insert_header((actix_web::http::header::LOCATION, location))
                 .finish()
         }
         Ok(Err(ReviewLandingError::NotFound)) => {
@@ -134,10 +145,56 @@ pub(super) async fn review_post(
     }
 }
 
-#[derive(Deserialize)]
+/// The review queue's filter: a rule, a municipality, a month (`YYYY-MM`); and where a
+/// page of it starts.
+#[derive(Deserialize, Default)]
 pub(super) struct QueueQuery {
+    rule: Option<String>,
+    municipality: Option<String>,
+    month: Option<String>,
     after: Option<String>,
     before: Option<String>,
+    done: Option<String>,
+}
+
+impl QueueQuery {
+    /// The landings it selects: flagged, not reviewed, and matching what was chosen.
+    fn filter(&self) -> LandingFilter {
+        let month = nonempty(&self.month)
+            .and_then(|m| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok());
+        LandingFilter {
+            flagged_only: true,
+            unreviewed_only: true,
+            flag_code: nonempty(&self.rule),
+            municipality: nonempty(&self.municipality),
+            from: month,
+            to: month.and_then(|m| {
+                m.checked_add_months(chrono::Months::new(1))
+                    .and_then(|n| n.pred_opt())
+            }),
+            ..LandingFilter::default()
+        }
+    }
+
+    /// The filter as a query string (without the page's position), read back from what
+    /// was parsed: it goes into links and forms as it is.
+    pub(super) fn query(&self) -> String {
+        let pairs: Vec<(&str, String)> = [
+            ("rule", &self.rule),
+            ("municipality", &self.municipality),
+            ("month", &self.month),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| nonempty(v).map(|v| (k, v)))
+        .collect();
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    }
+
+    /// The filter of a queue named by its query string (`rule=…&month=…`); an unreadable one
+    /// is the whole queue.
+    pub(super) fn parse(query: &str) -> Self {
+        serde_urlencoded::from_str(query).unwrap_or_default()
+    }
 }
 
 pub(super) async fn review_queue(
@@ -149,16 +206,83 @@ pub(super) async fn review_queue(
 ) -> HttpResponse {
     let (scope, chrome) = ctx!(req, state, session, "reviews", Permission::Review);
     let at = keyset(&q.after, &q.before);
-    let filter = LandingFilter {
-        flagged_only: true,
-        unreviewed_only: true,
-        ..LandingFilter::default()
-    };
-    let queries = pages.queries.clone();
-    let page = block!(queries.list_landings(&scope, &filter, at, 50));
+    let filter = q.filter();
+    let (queries, geography) = (pages.queries.clone(), pages.geography.clone());
+    let s = scope.clone();
+    let (page, rules, shapes) =
+        block!(queries.list_landings(&s, &filter, at, 50).and_then(|p| Ok((
+            p,
+            queries.flag_counts(&s)?,
+            geography.municipalities(&s)?
+        ))));
+    let mut codes: Vec<String> = rules.into_iter().map(|r| r.code).collect();
+    codes.sort();
+    codes.dedup();
+    let query = q.query();
     render(&ReviewQueuePage {
         chrome,
         nav: PageNav::of(&page),
-        rows: page.items.iter().map(landing_row).collect(),
+        rows: page
+            .items
+            .iter()
+            .map(|l| {
+                let mut row = landing_row(l);
+                if !query.is_empty() {
+                    row.id = format!(
+                        "{}?{}",
+                        row.id,
+                        serde_urlencoded::to_string([("queue", &query)]).unwrap_or_default()
+                    );
+                } else {
+                    row.id = format!("{}?queue=", row.id);
+                }
+                row
+            })
+            .collect(),
+        rule: nonempty(&q.rule).unwrap_or_default(),
+        rules: choices(codes.into_iter().map(|c| (c.clone(), c)).collect(), &q.rule),
+        municipalities: choices(
+            shapes
+                .into_iter()
+                .map(|s| (s.name.clone(), s.name))
+                .collect(),
+            &q.municipality,
+        ),
+        month: nonempty(&q.month).unwrap_or_default(),
+        done: q.done.as_deref() == Some("1"),
+        query,
     })
+}
+
+/// The next landing of a review queue (`GET /reviews/next?rule=…&after=…`): the first one
+/// still waiting after the position `after` (or the first one), opened from the queue; the
+/// queue itself when none is left.
+pub(super) async fn next_in_queue(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    pages: web::Data<LandingsPages>,
+    session: Session,
+    q: web::Query<QueueQuery>,
+) -> HttpResponse {
+    let (scope, _chrome) = ctx!(req, state, session, "reviews", Permission::Review);
+    let at = match keyset(&q.after, &None) {
+        Keyset::After(p) => Keyset::After(p),
+        _ => Keyset::First,
+    };
+    let filter = q.filter();
+    let queries = pages.queries.clone();
+    let page = block!(queries.list_landings(&scope, &filter, at, 1));
+    let query = q.query();
+    let location = match page.items.first() {
+        Some(l) => format!(
+            "/landings/{}?{}",
+            l.id,
+            serde_urlencoded::to_string([("queue", &query)]).unwrap_or_default()
+        ),
+        None if query.is_empty() => "/reviews?done=1".to_string(),
+        None => format!("/reviews?{query}&done=1"),
+    };
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .finish()
 }

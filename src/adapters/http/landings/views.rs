@@ -241,6 +241,10 @@ pub struct ReviewInput {
     pub fisher_hours: String,
     /// The corrected catch value (USD), or empty.
     pub catch_value_usd: String,
+    /// The review queue the landing was opened from (its filter as a query string, empty
+    /// for the whole queue; `None` when not opened from the queue): after a decision the
+    /// next landing of that queue opens.
+    pub queue: Option<String>,
 }
 
 /// One landing.
@@ -251,6 +255,8 @@ pub struct LandingPage {
     pub chrome: Chrome,
     /// tasi's id (for the review form).
     pub id: String,
+    /// Its position in the lists' order (for "next in queue").
+    pub position: String,
     /// The latest decision, empty when not reviewed.
     pub review_status: String,
     /// The review history, oldest first.
@@ -298,6 +304,18 @@ pub struct ReviewQueuePage {
     pub rows: Vec<LandingRow>,
     /// Waiting in all, and the links to the neighbouring pages.
     pub nav: PageNav,
+    /// The queue's filter as a query string (for the page links and the landings' links).
+    pub query: String,
+    /// The rule chosen, empty for all.
+    pub rule: String,
+    /// Rules to choose from (those flagging landings in the caller's scope).
+    pub rules: Vec<Choice>,
+    /// Municipalities to choose from.
+    pub municipalities: Vec<Choice>,
+    /// The month chosen (`YYYY-MM`), empty for all.
+    pub month: String,
+    /// True when the reviewer just finished the queue (`done=1`).
+    pub done: bool,
 }
 
 /// A row of the summary table.
