@@ -436,7 +436,10 @@ async fn the_queue_filters_by_rule_municipality_and_month_and_opens_the_next_lan
         if at.starts_with("/reviews?") {
             break;
         }
-        assert!(reviewed.len() < 10, "the queue never ends: {reviewed:?} {at}");
+        assert!(
+            reviewed.len() < 10,
+            "the queue never ends: {reviewed:?} {at}"
+        );
     }
     assert_eq!(
         reviewed.len() as i64,

@@ -274,6 +274,18 @@ async fn the_tracking_map_pages_and_products_work_on_the_peskaas_data() {
     let (status, page) = common::get(&c, &format!("{base}/tracking/vessels/{vessel}")).await;
     assert_eq!(status, 200);
     assert!(page.contains("Activity by month"));
+    // The vessel's latest trips link to their pages; the landing links to its trip.
+    let latest = text_of(
+        &db,
+        &format!(
+            "SELECT id::text AS t FROM tracking.tracked_trips WHERE vessel_id = '{vessel}'
+             ORDER BY trip_date DESC, source_trip_id DESC LIMIT 1"
+        ),
+    );
+    assert!(page.contains(&format!("href=\"/tracking/trips/{latest}\"")));
+    let (status, page) = common::get(&c, &format!("{base}/landings/{landing}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&format!("href=\"/tracking/trips/{trip}\"")));
 
     // Exports need the analyst's permission.
     let v = common::client();

@@ -258,6 +258,8 @@ pub struct LandingDetail {
     /// wider jurisdiction, such as the national PeskAAS import for an Atauro officer, is not
     /// theirs to open).
     pub import: Option<ImportLabel>,
+    /// The tracked trip matched to it (spatial catch's published matches), if any.
+    pub matched_trip: Option<Uuid>,
     /// The latest review's decision, `None` when not reviewed.
     pub review_status: Option<String>,
     /// Every review of the landing, oldest first.

@@ -281,6 +281,28 @@ pub struct VesselDetail {
     pub devices: Vec<(String, chrono::NaiveDate, Option<chrono::NaiveDate>)>,
     /// Activity by month.
     pub months: Vec<VesselMonth>,
+    /// Its latest trips (at most [`VESSEL_TRIPS_SHOWN`]), newest first.
+    pub trips: Vec<VesselTrip>,
+}
+
+/// How many of a vessel's latest trips its page lists.
+pub const VESSEL_TRIPS_SHOWN: i64 = 50;
+
+/// One trip on a vessel's page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VesselTrip {
+    /// tasi's id of the trip (its page: `/tracking/trips/{id}`).
+    pub id: uuid::Uuid,
+    /// The trip's id in its source.
+    pub source_trip_id: String,
+    /// Its day (local).
+    pub date: chrono::NaiveDate,
+    /// Hours at sea, when known.
+    pub duration_hours: Option<f64>,
+    /// Whether it passes the track rules.
+    pub is_valid: bool,
+    /// The source id of the surveyed landing it was matched to, if any.
+    pub matched_landing: Option<i64>,
 }
 
 /// Trips per vessel per month (`/tracking/activity.csv`): the activity the Peskas estimate

@@ -393,6 +393,7 @@ pub(super) fn landing_view(
         counted: d.counts_in_summaries,
         rule_set: a.rule_set.clone(),
         import_id: d.import_id.to_string(),
+        matched_trip: d.matched_trip.map(|t| t.to_string()).unwrap_or_default(),
         position: ListPosition {
             date: l.date,
             source_id: l.source_id,

@@ -257,6 +257,8 @@ pub struct LandingPage {
     pub id: String,
     /// Its position in the lists' order (for "next in queue").
     pub position: String,
+    /// The id of the tracked trip matched to it, empty when none.
+    pub matched_trip: String,
     /// The latest decision, empty when not reviewed.
     pub review_status: String,
     /// The review history, oldest first.

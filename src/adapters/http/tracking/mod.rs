@@ -264,6 +264,17 @@ pub struct VesselPage {
     fields: Vec<(String, String)>,
     devices: Vec<(String, String, String)>,
     months: Vec<(String, String, String, String, String)>,
+    trips: Vec<VesselTripRow>,
+}
+
+/// A line of a vessel's latest trips.
+pub struct VesselTripRow {
+    id: String,
+    source_trip_id: String,
+    date: String,
+    hours: String,
+    valid: &'static str,
+    landing: String,
 }
 
 async fn vessel_page(
@@ -312,6 +323,24 @@ async fn vessel_page(
                     int(m.matched_trips),
                     int(m.active_days),
                 )
+            })
+            .collect(),
+        trips: v
+            .trips
+            .iter()
+            .map(|t| VesselTripRow {
+                id: t.id.to_string(),
+                source_trip_id: t.source_trip_id.clone(),
+                date: t.date.to_string(),
+                hours: t
+                    .duration_hours
+                    .map(|h| num(h, 1))
+                    .unwrap_or_else(|| "–".into()),
+                valid: if t.is_valid { "yes" } else { "no" },
+                landing: t
+                    .matched_landing
+                    .map(|l| l.to_string())
+                    .unwrap_or_else(|| "–".into()),
             })
             .collect(),
         id: v.id,

@@ -284,7 +284,21 @@ pub(crate) fn landing_detail(
         .first(&mut *c)
         .optional()
         .map_err(store_err)?;
+    // The tracked trip matched to it, from spatial catch's published view.
+    #[derive(QueryableByName)]
+    struct Matched {
+        #[diesel(sql_type = diesel::sql_types::Uuid)]
+        trip_id: Uuid,
+    }
+    let matched: Option<Matched> = diesel::sql_query(
+        "SELECT trip_id FROM spatial_catch.v1_trip_matches WHERE landing_id = $1 LIMIT 1",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(id)
+    .get_result(&mut *c)
+    .optional()
+    .map_err(store_err)?;
     Ok(Some(LandingDetail {
+        matched_trip: matched.map(|m| m.trip_id),
         import: import.map(|(source, started_at, started_by)| ImportLabel {
             source,
             started_at,

@@ -13,8 +13,8 @@ use uuid::Uuid;
 use crate::adapters::persistence::shared::{PgPool, ScopedRead, scope_patterns, store_err};
 use crate::application::shared::StoreError;
 use crate::application::tracking::ports::{
-    ImputedView, PositionView, TrackingQueries, TripDetail, VesselActivityRow, VesselDetail,
-    VesselMonth,
+    ImputedView, PositionView, TrackingQueries, TripDetail, VESSEL_TRIPS_SHOWN, VesselActivityRow,
+    VesselDetail, VesselMonth, VesselTrip,
 };
 use crate::domain::shared::AccessScope;
 
@@ -279,7 +279,47 @@ impl TrackingQueries for DieselTrackingQueries {
         .bind::<Array<Text>, _>(&prefixes)
         .load(&mut *c)
         .map_err(store_err)?;
+        #[derive(QueryableByName)]
+        struct T {
+            #[diesel(sql_type = diesel::sql_types::Uuid)]
+            id: uuid::Uuid,
+            #[diesel(sql_type = Text)]
+            source_trip_id: String,
+            #[diesel(sql_type = Date)]
+            trip_date: NaiveDate,
+            #[diesel(sql_type = Nullable<diesel::sql_types::Float8>)]
+            duration_hours: Option<f64>,
+            #[diesel(sql_type = diesel::sql_types::Bool)]
+            is_valid: bool,
+            #[diesel(sql_type = Nullable<BigInt>)]
+            landing_source_id: Option<i64>,
+        }
+        let trips: Vec<T> = diesel::sql_query(
+            "SELECT t.id, t.source_trip_id, t.trip_date, t.duration_hours, t.is_valid,
+                    m.landing_source_id
+             FROM tracking.tracked_trips t
+             LEFT JOIN spatial_catch.v1_trip_matches m ON m.trip_id = t.id
+             WHERE t.vessel_id = $1 AND (t.site_path = ANY($2) OR t.site_path LIKE ANY($3))
+             ORDER BY t.trip_date DESC, t.source_trip_id DESC LIMIT $4",
+        )
+        .bind::<Text, _>(id)
+        .bind::<Array<Text>, _>(&exact)
+        .bind::<Array<Text>, _>(&prefixes)
+        .bind::<BigInt, _>(VESSEL_TRIPS_SHOWN)
+        .load(&mut *c)
+        .map_err(store_err)?;
         Ok(Some(VesselDetail {
+            trips: trips
+                .into_iter()
+                .map(|t| VesselTrip {
+                    id: t.id,
+                    source_trip_id: t.source_trip_id,
+                    date: t.trip_date,
+                    duration_hours: t.duration_hours,
+                    is_valid: t.is_valid,
+                    matched_landing: t.landing_source_id,
+                })
+                .collect(),
             id: id.to_string(),
             name: v.name,
             boat_code: v.boat_code,
