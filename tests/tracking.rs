@@ -206,7 +206,12 @@ async fn the_tracking_map_pages_and_products_work_on_the_peskaas_data() {
     let cells = db
         .count("SELECT count(DISTINCT (cell_row, cell_col)) AS n FROM spatial_catch.effort_cells");
     assert!(cells > 50, "{cells} cells");
-    assert_eq!(html.matches("<rect").count() as i64, cells);
+    // One shaded square per cell (the legend's four swatches are not shaded cells).
+    assert_eq!(
+        html.matches("fill-opacity=\"0.85\"").count() as i64,
+        cells
+    );
+    assert_eq!(html.matches("<rect").count() as i64, cells + 4);
     assert!(html.contains("<svg") && html.contains("Atauro"));
     assert!(
         html.contains("recall 97.0%"),
@@ -225,7 +230,10 @@ async fn the_tracking_map_pages_and_products_work_on_the_peskaas_data() {
            AND municipality = 'Atauro'",
     );
     assert!(filtered > 0 && filtered < cells);
-    assert_eq!(html.matches("<rect").count() as i64, filtered);
+    assert_eq!(
+        html.matches("fill-opacity=\"0.85\"").count() as i64,
+        filtered
+    );
     let (status, _) = common::get(&c, &format!("{base}/tracking?from=2019-13")).await;
     assert_eq!(status, 400);
 

@@ -216,7 +216,10 @@ pub fn run(
             .session_lifecycle(
                 BrowserSession::default()
                     .state_ttl(SESSION_IDLE)
-                    .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+                    // The row's lifetime moves with its state, which the login guard
+                    // writes once a minute while the user is active: most requests write
+                    // nothing.
+                    .state_ttl_extension_policy(TtlExtensionPolicy::OnStateChanges),
             )
             .build();
         let (data, endpoints) = (data.clone(), endpoints.clone());

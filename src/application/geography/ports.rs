@@ -39,4 +39,11 @@ pub trait GeographyQueries: Send + Sync {
     /// # Errors
     /// [`StoreError`] when the database fails.
     fn municipalities(&self, scope: &AccessScope) -> Result<Vec<MunicipalityShape>, StoreError>;
+
+    /// The names of the municipalities the scope may see, in order, without their
+    /// boundaries (for the filters of lists, which draw no map).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn municipality_names(&self, scope: &AccessScope) -> Result<Vec<String>, StoreError>;
 }

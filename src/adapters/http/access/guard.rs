@@ -32,6 +32,9 @@ fn is_public(req: &ServiceRequest, state: Option<&AppState>) -> bool {
     }
 }
 
+/// How old the session's "last seen" instant may grow before a request writes it again.
+pub const SEEN_AT_STEP_SECONDS: i64 = 60;
+
 /// Middleware: a request for a non-public route without a logged-in, enabled user is
 /// redirected to `/login?next=PATH` (303). The user and their grants are loaded once per
 /// request; a session that began before the user's `sessions_valid_after` is ended. A
@@ -95,7 +98,9 @@ pub async fn login_guard(
             };
             if user.is_none() {
                 session.purge();
-            } else {
+            } else if now - seen_at >= SEEN_AT_STEP_SECONDS {
+                // Written once a minute at most: a request that changes nothing writes no
+                // session row (the idle limit is measured to the minute).
                 let _ = session.insert(SEEN_AT_KEY, now);
             }
         }

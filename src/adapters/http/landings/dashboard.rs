@@ -27,9 +27,15 @@ pub(super) struct DashboardQuery {
 /// review): until the next rebuild a dashboard is served without reading the summaries or
 /// drawing the chart and the map again. At most [`DashboardCache::MAX_ENTRIES`] are kept;
 /// a new version empties the cache.
+///
+/// The version itself is read at most once per [`DashboardCache::VERSION_FOR`]; a review
+/// in this process forgets it at once ([`DashboardCache::forget_version`]), so its reviewer
+/// sees the effect on the next page, and a change committed by another process (an import
+/// from the command line) shows within that second.
 #[derive(Default)]
 pub struct DashboardCache {
     inner: Mutex<(i64, HashMap<DashboardKey, Arc<DashboardBody>>)>,
+    version: Mutex<Option<(i64, std::time::Instant)>>,
 }
 
 /// The caller's scope (its paths) and the municipality chosen.
@@ -38,6 +44,29 @@ type DashboardKey = (Vec<String>, Option<String>);
 impl DashboardCache {
     /// How many prepared dashboards are kept at most.
     pub const MAX_ENTRIES: usize = 1024;
+
+    /// How long a version read from the database is taken as current.
+    pub const VERSION_FOR: std::time::Duration = std::time::Duration::from_secs(1);
+
+    /// The version read less than [`Self::VERSION_FOR`] ago, if any.
+    fn recent_version(&self) -> Option<i64> {
+        let v = self.version.lock().ok()?;
+        v.filter(|(_, at)| at.elapsed() < Self::VERSION_FOR)
+            .map(|(v, _)| v)
+    }
+
+    fn saw_version(&self, version: i64) {
+        if let Ok(mut v) = self.version.lock() {
+            *v = Some((version, std::time::Instant::now()));
+        }
+    }
+
+    /// Forgets the version read: the next dashboard reads it again (after a review here).
+    pub fn forget_version(&self) {
+        if let Ok(mut v) = self.version.lock() {
+            *v = None;
+        }
+    }
 
     fn get(&self, version: i64, key: &DashboardKey) -> Option<Arc<DashboardBody>> {
         let inner = self.inner.lock().ok()?;
@@ -68,7 +97,14 @@ pub(super) async fn dashboard_page(
     let (scope, chrome) = ctx!(req, state, session, "dashboard");
     let muni = q.municipality.clone().filter(|m| !m.is_empty());
     let queries = pages.queries.clone();
-    let version = block!(queries.read_models_version());
+    let version = match pages.dashboards.recent_version() {
+        Some(v) => v,
+        None => {
+            let v = block!(queries.read_models_version());
+            pages.dashboards.saw_version(v);
+            v
+        }
+    };
     let mut paths: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
     paths.sort();
     let key = (paths, muni.clone());
@@ -191,7 +227,7 @@ fn prepare(d: &Dashboard, muni: Option<String>, whole_scope: String) -> Option<D
         } else {
             svg::species_bars(&species)
         },
-        map_svg: svg::choropleth(&shapes),
+        map_svg: svg::choropleth(&shapes, &|kg| format!("{} t", num(kg / 1000.0, 1))),
         rows,
     })
 }

@@ -65,7 +65,7 @@ pub(super) async fn list_page(
     let (f, s) = (filter.clone(), scope.clone());
     let (page, shapes, sites) = block!(queries.list_landings(&s, &f, at, 50).and_then(|p| Ok((
         p,
-        geography.municipalities(&s)?,
+        geography.municipality_names(&s)?,
         queries.sites(&s)?
     ))));
     let rows = page.items.iter().map(landing_row).collect();
@@ -94,10 +94,7 @@ pub(super) async fn list_page(
         from: nonempty(&q.from).unwrap_or_default(),
         to: nonempty(&q.to).unwrap_or_default(),
         municipalities: choices(
-            shapes
-                .into_iter()
-                .map(|s| (s.name.clone(), s.name))
-                .collect(),
+            shapes.into_iter().map(|s| (s.clone(), s)).collect(),
             &q.municipality,
         ),
         sites: choices(sites, &q.site),

@@ -125,6 +125,7 @@ pub(super) async fn review_post(
         Ok(Ok(_)) => {
             // The summaries show the review's effect on the reviewer's next page.
             state.deliver_events().await;
+            pages.dashboards.forget_version();
             // From the queue, the next landing waiting in it (this one left it).
             let location = match form.queue.as_deref() {
                 Some(q) => match QueueQuery::parse(q).query() {
@@ -213,7 +214,7 @@ pub(super) async fn review_queue(
         block!(queries.list_landings(&s, &filter, at, 50).and_then(|p| Ok((
             p,
             queries.flag_counts(&s)?,
-            geography.municipalities(&s)?
+            geography.municipality_names(&s)?
         ))));
     let mut codes: Vec<String> = rules.into_iter().map(|r| r.code).collect();
     codes.sort();
@@ -242,10 +243,7 @@ pub(super) async fn review_queue(
         rule: nonempty(&q.rule).unwrap_or_default(),
         rules: choices(codes.into_iter().map(|c| (c.clone(), c)).collect(), &q.rule),
         municipalities: choices(
-            shapes
-                .into_iter()
-                .map(|s| (s.name.clone(), s.name))
-                .collect(),
+            shapes.into_iter().map(|s| (s.clone(), s)).collect(),
             &q.municipality,
         ),
         month: nonempty(&q.month).unwrap_or_default(),

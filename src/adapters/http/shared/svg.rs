@@ -36,8 +36,8 @@ fn nice_max(max: f64) -> f64 {
 /// Monthly bars of catch (tonnes, left axis) with a line of CPUE (kg per fisher-hour, right
 /// axis). `months` are `(label YYYY-MM, catch kg, cpue)`, oldest first.
 pub fn monthly_chart(months: &[(String, f64, f64)]) -> String {
-    let (w, h) = (720.0, 260.0);
-    let (left, right, top, bottom) = (56.0, 56.0, 16.0, 40.0);
+    let (w, h) = (720.0, 290.0);
+    let (left, right, top, bottom) = (60.0, 60.0, 16.0, 66.0);
     let pw = w - left - right;
     let ph = h - top - bottom;
     let max_t = nice_max(months.iter().map(|m| m.1 / 1000.0).fold(0.0, f64::max));
@@ -53,7 +53,7 @@ pub fn monthly_chart(months: &[(String, f64, f64)]) -> String {
         let y = top + ph - ph * i as f64 / 4.0;
         let _ = write!(
             s,
-            r##"<line x1="{left}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" fill="#1f5f8b">{}</text><text x="{:.1}" y="{:.1}" font-size="11" fill="#b3541e">{}</text>"##,
+            r##"<line x1="{left}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{:.1}" y="{:.1}" font-size="14" text-anchor="end" fill="#1f5f8b">{}</text><text x="{:.1}" y="{:.1}" font-size="14" fill="#b3541e">{}</text>"##,
             left + pw,
             left - 6.0,
             y + 4.0,
@@ -83,12 +83,15 @@ pub fn monthly_chart(months: &[(String, f64, f64)]) -> String {
             x + slot / 2.0,
             top + ph - ph * cpue / max_c
         ));
-        if months.len() <= 12 || i % 3 == 0 {
+        // Every other month (every third past a year): labels stay 14 units high and
+        // apart, readable when the chart is drawn 360 px wide.
+        let every = if months.len() > 12 { 3 } else { 2 };
+        if i % every == 0 {
             let _ = write!(
                 s,
-                r##"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#333">{}</text>"##,
+                r##"<text x="{:.1}" y="{:.1}" font-size="14" text-anchor="middle" fill="#333">{}</text>"##,
                 x + slot / 2.0,
-                h - bottom + 14.0,
+                h - bottom + 18.0,
                 esc(label)
             );
         }
@@ -104,12 +107,22 @@ pub fn monthly_chart(months: &[(String, f64, f64)]) -> String {
             let _ = write!(s, r##"<circle cx="{x}" cy="{y}" r="3" fill="#b3541e"/>"##);
         }
     }
+    // The legend: what the bars and the line are, and their axes.
+    let ly = h - 18.0;
     let _ = write!(
         s,
-        r##"<text x="4" y="{:.1}" font-size="11" fill="#1f5f8b">t</text><text x="{:.1}" y="{:.1}" font-size="11" fill="#b3541e">kg/fh</text></svg>"##,
-        top + 4.0,
-        w - 40.0,
-        top + 4.0
+        r##"<rect x="{left}" y="{:.1}" width="16" height="12" fill="#1f5f8b"/><text x="{:.1}" y="{:.1}" font-size="14" fill="#333">Catch, tonnes (left axis)</text><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#b3541e" stroke-width="2"/><circle cx="{:.1}" cy="{:.1}" r="3" fill="#b3541e"/><text x="{:.1}" y="{:.1}" font-size="14" fill="#333">CPUE, kg per fisher-hour (right axis)</text></svg>"##,
+        ly - 10.0,
+        left + 22.0,
+        ly,
+        left + 250.0,
+        ly - 4.0,
+        left + 274.0,
+        ly - 4.0,
+        left + 262.0,
+        ly - 4.0,
+        left + 280.0,
+        ly
     );
     s
 }
@@ -148,9 +161,11 @@ pub fn species_bars(items: &[(String, f64)]) -> String {
 /// grey), and the tooltip's label.
 pub type MapShape = (String, Vec<Vec<Vec<(f64, f64)>>>, Option<f64>, String);
 
-/// Map of `shapes` (name, polygons of (lon, lat) rings) shaded by `value` (darker = more),
-/// each with a tooltip `label`. An equirectangular projection scaled by cos(latitude).
-pub fn choropleth(shapes: &[MapShape]) -> String {
+/// Map of `shapes` (name, polygons of (lon, lat) rings) shaded by `value` (darker = more,
+/// square-root scale), each with a tooltip `label`, and a legend under it: the shades of a
+/// quarter, half, three quarters and all of the largest value, written by `fmt`, and the
+/// grey of "no data". An equirectangular projection scaled by cos(latitude).
+pub fn choropleth(shapes: &[MapShape], fmt: &dyn Fn(f64) -> String) -> String {
     let pts = shapes.iter().flat_map(|s| s.1.iter().flatten().flatten());
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for &(x, y) in pts {
@@ -165,23 +180,16 @@ pub fn choropleth(shapes: &[MapShape]) -> String {
     let k = ((y0 + y1) / 2.0).to_radians().cos();
     let w = 720.0;
     let scale = w / ((x1 - x0) * k).max(1e-9);
-    let h = (y1 - y0) * scale + 2.0;
+    let map_h = (y1 - y0) * scale + 2.0;
+    let h = map_h + LEGEND_H;
     let max = shapes.iter().filter_map(|s| s.2).fold(0.0, f64::max);
     let mut s = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0}" role="img" aria-labelledby="map-title" class="map"><title id="map-title">Municipalities shaded by catch</title>"#
     );
     for (name, polygons, value, label) in shapes {
         let fill = match value {
-            Some(v) if max > 0.0 && *v > 0.0 => {
-                let t = (v / max).sqrt();
-                let (r, g, b) = (
-                    (222.0 - 190.0 * t) as u8,
-                    (235.0 - 140.0 * t) as u8,
-                    (247.0 - 100.0 * t) as u8,
-                );
-                format!("#{r:02x}{g:02x}{b:02x}")
-            }
-            _ => "#eeeeee".to_string(),
+            Some(v) if max > 0.0 && *v > 0.0 => blues((v / max).sqrt()),
+            _ => NO_DATA.to_string(),
         };
         let mut d = String::new();
         for ring in polygons.iter().flatten() {
@@ -199,8 +207,74 @@ pub fn choropleth(shapes: &[MapShape]) -> String {
             esc(label)
         );
     }
+    legend(&mut s, map_h, max, blues, fmt, Some("no data"));
     s.push_str("</svg>");
     s
+}
+
+/// The height of a map's legend band (drawing units).
+const LEGEND_H: f64 = 34.0;
+
+/// The shade of a shape with no value.
+const NO_DATA: &str = "#eeeeee";
+
+/// The blues of the municipality map: `t` in [0, 1] from light to dark.
+fn blues(t: f64) -> String {
+    let (r, g, b) = (
+        (222.0 - 190.0 * t) as u8,
+        (235.0 - 140.0 * t) as u8,
+        (247.0 - 100.0 * t) as u8,
+    );
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// The oranges of the effort map: `t` in [0, 1] from light to dark.
+fn oranges(t: f64) -> String {
+    let (r, g, b) = (
+        (253.0 - 120.0 * t) as u8,
+        (219.0 - 190.0 * t) as u8,
+        (199.0 - 160.0 * t) as u8,
+    );
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// Draws a map's legend in the band starting at `y`: swatches of `ramp` for a quarter, a
+/// half, three quarters and all of `max` on the maps' square-root scale (a value `v` is
+/// shaded `ramp(sqrt(v / max))`), each labelled by `fmt`, then a grey swatch labelled `none`
+/// when given. Labels are 13 units high, readable when the map is drawn 360 px wide.
+fn legend(
+    s: &mut String,
+    y: f64,
+    max: f64,
+    ramp: fn(f64) -> String,
+    fmt: &dyn Fn(f64) -> String,
+    none: Option<&str>,
+) {
+    let mut x = 4.0;
+    if max > 0.0 {
+        for t in [0.25, 0.5, 0.75, 1.0] {
+            let _ = write!(
+                s,
+                r##"<rect x="{x:.1}" y="{:.1}" width="16" height="14" fill="{}" stroke="#555" stroke-width="0.5"/><text x="{:.1}" y="{:.1}" font-size="13" fill="#333">{}</text>"##,
+                y + 10.0,
+                ramp(t),
+                x + 20.0,
+                y + 22.0,
+                esc(&fmt(max * t * t))
+            );
+            x += 140.0;
+        }
+    }
+    if let Some(none) = none {
+        let _ = write!(
+            s,
+            r##"<rect x="{x:.1}" y="{:.1}" width="16" height="14" fill="{NO_DATA}" stroke="#555" stroke-width="0.5"/><text x="{:.1}" y="{:.1}" font-size="13" fill="#333">{}</text>"##,
+            y + 10.0,
+            x + 20.0,
+            y + 22.0,
+            esc(none)
+        );
+    }
 }
 
 /// A named outline: name, polygons → rings → (lon, lat) in degrees.
@@ -276,7 +350,12 @@ pub type MapCell = (i32, i32, f64, String);
 
 /// Map of 0.1° grid `cells` shaded by value (darker = more, square-root scale) over the
 /// municipality `outlines` (name, polygons of (lon, lat) rings). Works offline: no tiles.
-pub fn effort_map(title: &str, outlines: &[Outline], cells: &[MapCell]) -> String {
+pub fn effort_map(
+    title: &str,
+    outlines: &[Outline],
+    cells: &[MapCell],
+    fmt: &dyn Fn(f64) -> String,
+) -> String {
     let corners = cells.iter().flat_map(|&(r, c, _, _)| {
         let (lat, lon) = (f64::from(r) / 10.0, f64::from(c) / 10.0);
         [(lon, lat), (lon + 0.1, lat + 0.1)]
@@ -291,7 +370,7 @@ pub fn effort_map(title: &str, outlines: &[Outline], cells: &[MapCell]) -> Strin
     let mut s = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {:.0} {:.0}" role="img" aria-labelledby="effort-title" class="map"><title id="effort-title">{}</title>"#,
         p.w,
-        p.h,
+        p.h + LEGEND_H,
         esc(title)
     );
     p.outline(&mut s, outlines);
@@ -301,19 +380,16 @@ pub fn effort_map(title: &str, outlines: &[Outline], cells: &[MapCell]) -> Strin
         let (x, y) = p.xy(lon, lat + 0.1);
         let (x2, y2) = p.xy(lon + 0.1, lat);
         let t = if max > 0.0 { (v / max).sqrt() } else { 0.0 };
-        let (red, green, blue) = (
-            (253.0 - 120.0 * t) as u8,
-            (219.0 - 190.0 * t) as u8,
-            (199.0 - 160.0 * t) as u8,
-        );
         let _ = write!(
             s,
-            r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="#{red:02x}{green:02x}{blue:02x}" fill-opacity="0.85" stroke="#fff" stroke-width="0.3"><title>{}</title></rect>"##,
+            r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="{}" fill-opacity="0.85" stroke="#fff" stroke-width="0.3"><title>{}</title></rect>"##,
             x2 - x,
             y2 - y,
+            oranges(t),
             esc(label)
         );
     }
+    legend(&mut s, p.h, max, oranges, fmt, None);
     s.push_str("</svg>");
     s
 }
@@ -392,13 +468,21 @@ mod tests {
             (126.0, -9.0),
             (125.0, -8.0),
         ]]];
-        let m = choropleth(&[
-            ("A".into(), sq.clone(), Some(10.0), "10 t".into()),
-            ("B".into(), sq, None, "no data".into()),
-        ]);
+        let m = choropleth(
+            &[
+                ("A".into(), sq.clone(), Some(10.0), "10 t".into()),
+                ("B".into(), sq, None, "no data".into()),
+            ],
+            &|v| format!("{} t", trim(v)),
+        );
         assert_eq!(m.matches("<path").count(), 2);
         assert!(m.contains("#eeeeee"));
-        assert!(choropleth(&[]).is_empty());
+        // The legend: a quarter, half, three quarters and all of 10 on the square-root
+        // scale (0.625, 2.5, 5.625, 10), and "no data".
+        for label in [">0.6", ">2.5 t<", ">5.6 t<", ">10 t<", ">no data<"] {
+            assert!(m.contains(label), "{label}");
+        }
+        assert!(choropleth(&[], &|v| trim(v)).is_empty());
     }
 
     #[test]
@@ -419,8 +503,14 @@ mod tests {
                 (-83, 1255, 10.0, "<b>".into()),
                 (-84, 1256, 1.0, "x".into()),
             ],
+            &|v| format!("{} trips", trim(v)),
         );
-        assert_eq!(m.matches("<rect").count(), 2);
+        assert_eq!(
+            m.matches("<rect").count(),
+            2 + 4,
+            "two cells, four legend swatches"
+        );
+        assert!(m.contains(">10 trips<"));
         assert!(m.contains("&lt;b&gt;") && !m.contains("<b>"));
         let t = track_map(
             "Trip",

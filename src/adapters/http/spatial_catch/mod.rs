@@ -213,7 +213,12 @@ async fn tracking_page(
             )
         })
         .collect();
-    let map = svg::effort_map("Tracked trips per 0.1° cell", &outlines, &map_cells);
+    let map = svg::effort_map(
+        "Tracked trips per 0.1° cell",
+        &outlines,
+        &map_cells,
+        &|trips| format!("{} trips", num(trips, 0)),
+    );
     let trips: i64 = cells.iter().map(|c| c.trips).sum();
     let matched: i64 = cells.iter().map(|c| c.matched_trips).sum();
     let catch: f64 = cells.iter().map(|c| c.catch_kg).sum();

@@ -22,6 +22,28 @@ impl DieselGeographyQueries {
 }
 
 impl GeographyQueries for DieselGeographyQueries {
+    fn municipality_names(&self, scope: &AccessScope) -> Result<Vec<String>, StoreError> {
+        let mut c = ScopedRead::open(&self.pool, scope)?;
+        #[derive(QueryableByName)]
+        struct R {
+            #[diesel(sql_type = Text)]
+            name: String,
+            #[diesel(sql_type = Text)]
+            path: String,
+        }
+        let rows: Vec<R> = diesel::sql_query(
+            "SELECT name, path FROM geography.v1_jurisdictions
+             WHERE kind = 'municipality' ORDER BY name",
+        )
+        .load(&mut *c)
+        .map_err(store_err)?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| scope.covers_str(&r.path))
+            .map(|r| r.name)
+            .collect())
+    }
+
     fn municipalities(&self, scope: &AccessScope) -> Result<Vec<MunicipalityShape>, StoreError> {
         let mut c = ScopedRead::open(&self.pool, scope)?;
         #[derive(QueryableByName)]

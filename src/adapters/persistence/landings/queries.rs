@@ -266,47 +266,40 @@ impl LandingQueries for DieselLandingQueries {
             .load::<i32>(&mut *c)
             .map_err(store_err)?
             .len() as i64;
-        // The list's order, as `surveyed_landings_list` indexes it: a row comparison on
-        // (date or the earliest date, source id, id), so the page starts at its position in
-        // the index however deep it is.
-        const KEY: &str = "(coalesce(landing_date, DATE '0001-01-01'), source_id, id)";
+        // The list's order, as `surveyed_landings_list` indexes it: (list_date, source id,
+        // id), where list_date is the landing date or the earliest date. A page after (or
+        // before) a position is found from the index: the condition on list_date is an
+        // index condition (leakproof, so row-level security lets it through), the rest
+        // filters the few rows of that date. The planner misjudges how many rows the scope's
+        // filter keeps (it guesses 0.05%) and would sort the whole table instead: sorting is
+        // turned off for this read-only transaction, so it walks the index.
+        diesel::sql_query("SET LOCAL enable_sort = off")
+            .execute(&mut *c)
+            .map_err(store_err)?;
         let earliest = NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(NaiveDate::MIN);
         let key_of = |p: &ListPosition| p.date.unwrap_or(earliest);
         let mut q = build();
         let backwards = matches!(at, Keyset::Before(_));
-        match at {
-            Keyset::First => {}
-            Keyset::After(p) => {
-                q = q.filter(
-                    sql::<Bool>(&format!("{KEY} < ("))
-                        .bind::<Date, _>(key_of(&p))
-                        .sql(", ")
-                        .bind::<diesel::sql_types::Int8, _>(p.source_id)
-                        .sql(", ")
-                        .bind::<diesel::sql_types::Uuid, _>(p.id)
-                        .sql(")"),
-                )
-            }
-            Keyset::Before(p) => {
-                q = q.filter(
-                    sql::<Bool>(&format!("{KEY} > ("))
-                        .bind::<Date, _>(key_of(&p))
-                        .sql(", ")
-                        .bind::<diesel::sql_types::Int8, _>(p.source_id)
-                        .sql(", ")
-                        .bind::<diesel::sql_types::Uuid, _>(p.id)
-                        .sql(")"),
-                )
-            }
+        let (cmp, edge) = if backwards { (">", ">=") } else { ("<", "<=") };
+        if let Keyset::After(p) | Keyset::Before(p) = at {
+            q = q.filter(
+                sql::<Bool>(&format!("list_date {edge} "))
+                    .bind::<Date, _>(key_of(&p))
+                    .sql(&format!(" AND (list_date {cmp} "))
+                    .bind::<Date, _>(key_of(&p))
+                    .sql(&format!(" OR source_id {cmp} "))
+                    .bind::<diesel::sql_types::Int8, _>(p.source_id)
+                    .sql(" OR (source_id = ")
+                    .bind::<diesel::sql_types::Int8, _>(p.source_id)
+                    .sql(&format!(" AND id {cmp} "))
+                    .bind::<diesel::sql_types::Uuid, _>(p.id)
+                    .sql("))"),
+            );
         }
         q = if backwards {
-            q.order(sql::<Bool>(
-                "coalesce(landing_date, DATE '0001-01-01') ASC, source_id ASC, id ASC",
-            ))
+            q.order(sql::<Bool>("list_date ASC, source_id ASC, id ASC"))
         } else {
-            q.order(sql::<Bool>(
-                "coalesce(landing_date, DATE '0001-01-01') DESC, source_id DESC, id DESC",
-            ))
+            q.order(sql::<Bool>("list_date DESC, source_id DESC, id DESC"))
         };
         type Row = (
             Uuid,
