@@ -207,10 +207,7 @@ async fn the_tracking_map_pages_and_products_work_on_the_peskaas_data() {
         .count("SELECT count(DISTINCT (cell_row, cell_col)) AS n FROM spatial_catch.effort_cells");
     assert!(cells > 50, "{cells} cells");
     // One shaded square per cell (the legend's four swatches are not shaded cells).
-    assert_eq!(
-        html.matches("fill-opacity=\"0.85\"").count() as i64,
-        cells
-    );
+    assert_eq!(html.matches("fill-opacity=\"0.85\"").count() as i64, cells);
     assert_eq!(html.matches("<rect").count() as i64, cells + 4);
     assert!(html.contains("<svg") && html.contains("Atauro"));
     assert!(

@@ -51,6 +51,7 @@ impl Context for SpatialCatch {
             queries: Arc::new(DieselSpatialCatchQueries::new(pool.clone())),
             tracking: Arc::new(DieselTrackingQueries::new(pool.clone())),
             geography: Arc::new(DieselGeographyQueries::new(pool)),
+            prepared: Default::default(),
         })])
     }
 }

@@ -10,82 +10,27 @@ use super::LandingsPages;
 use super::views::*;
 use crate::adapters::http::shared::errors::not_found_page;
 use crate::adapters::http::shared::page::render;
+use crate::adapters::http::shared::prepared::Prepared;
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::http::shared::svg;
 use crate::adapters::http::shared::views::{int, num};
 use crate::application::landings::dashboard::{Dashboard, dashboard};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 #[derive(Deserialize)]
 pub(super) struct DashboardQuery {
     municipality: Option<String>,
 }
 
-/// Dashboards already prepared, per scope and municipality, for one version of the read
+/// Dashboards prepared per scope and municipality for one version of the landings' read
 /// models (`landings.read_models_version`, moved by every rebuild after an import or a
 /// review): until the next rebuild a dashboard is served without reading the summaries or
-/// drawing the chart and the map again. At most [`DashboardCache::MAX_ENTRIES`] are kept;
-/// a new version empties the cache.
-///
-/// The version itself is read at most once per [`DashboardCache::VERSION_FOR`]; a review
-/// in this process forgets it at once ([`DashboardCache::forget_version`]), so its reviewer
-/// sees the effect on the next page, and a change committed by another process (an import
-/// from the command line) shows within that second.
-#[derive(Default)]
-pub struct DashboardCache {
-    inner: Mutex<(i64, HashMap<DashboardKey, Arc<DashboardBody>>)>,
-    version: Mutex<Option<(i64, std::time::Instant)>>,
-}
+/// drawing the chart and the map again.
+pub type DashboardCache = Prepared<DashboardKey, DashboardBody>;
 
 /// The caller's scope (its paths) and the municipality chosen.
-type DashboardKey = (Vec<String>, Option<String>);
-
-impl DashboardCache {
-    /// How many prepared dashboards are kept at most.
-    pub const MAX_ENTRIES: usize = 1024;
-
-    /// How long a version read from the database is taken as current.
-    pub const VERSION_FOR: std::time::Duration = std::time::Duration::from_secs(1);
-
-    /// The version read less than [`Self::VERSION_FOR`] ago, if any.
-    fn recent_version(&self) -> Option<i64> {
-        let v = self.version.lock().ok()?;
-        v.filter(|(_, at)| at.elapsed() < Self::VERSION_FOR)
-            .map(|(v, _)| v)
-    }
-
-    fn saw_version(&self, version: i64) {
-        if let Ok(mut v) = self.version.lock() {
-            *v = Some((version, std::time::Instant::now()));
-        }
-    }
-
-    /// Forgets the version read: the next dashboard reads it again (after a review here).
-    pub fn forget_version(&self) {
-        if let Ok(mut v) = self.version.lock() {
-            *v = None;
-        }
-    }
-
-    fn get(&self, version: i64, key: &DashboardKey) -> Option<Arc<DashboardBody>> {
-        let inner = self.inner.lock().ok()?;
-        if inner.0 != version {
-            return None;
-        }
-        inner.1.get(key).cloned()
-    }
-
-    fn put(&self, version: i64, key: DashboardKey, body: Arc<DashboardBody>) {
-        let Ok(mut inner) = self.inner.lock() else {
-            return;
-        };
-        if inner.0 != version || inner.1.len() >= Self::MAX_ENTRIES {
-            *inner = (version, HashMap::new());
-        }
-        inner.1.insert(key, body);
-    }
-}
+pub type DashboardKey = (Vec<String>, Option<String>);
 
 pub(super) async fn dashboard_page(
     req: HttpRequest,

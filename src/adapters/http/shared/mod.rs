@@ -10,6 +10,7 @@ pub mod caller;
 pub mod errors;
 pub mod export;
 pub mod page;
+pub mod prepared;
 pub mod request_span;
 pub mod routes;
 pub mod state;

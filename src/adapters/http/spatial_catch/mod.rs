@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use crate::adapters::http::shared::export::{Export, audited_table};
 use crate::adapters::http::shared::page::render;
+use crate::adapters::http::shared::prepared::Prepared;
 use crate::adapters::http::shared::routes::{Endpoint, NavEntry};
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::http::shared::svg;
@@ -35,6 +36,9 @@ pub struct SpatialCatchPages {
     pub tracking: Arc<dyn TrackingQueries>,
     /// Geography's published municipalities (the map's outlines).
     pub geography: Arc<dyn GeographyQueries>,
+    /// Tracking pages prepared for the latest matching run (every rebuild of the spatial
+    /// catch records one): the map, the figures and the tables of a scope and filter.
+    pub prepared: Prepared<(Vec<String>, String), TrackingBody>,
 }
 
 /// The routes of the spatial-catch pages (under `/tracking`, where users find them).
@@ -142,6 +146,11 @@ pub struct RateRow {
 #[template(path = "tracking/index.html")]
 pub struct TrackingPage {
     chrome: Chrome,
+    body: Arc<TrackingBody>,
+}
+
+/// What the tracking page shows of one scope and filter.
+pub struct TrackingBody {
     map: String,
     from: String,
     to: String,
@@ -174,6 +183,29 @@ async fn tracking_page(
         Ok(f) => f,
         Err(e) => return bad_request(&e),
     };
+    let mut paths: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
+    paths.sort();
+    let query = serde_urlencoded::to_string([
+        ("from", q.from.clone().unwrap_or_default()),
+        ("to", q.to.clone().unwrap_or_default()),
+        ("gear", q.gear.clone().unwrap_or_default()),
+        ("boat", q.boat.clone().unwrap_or_default()),
+        ("municipality", q.municipality.clone().unwrap_or_default()),
+    ])
+    .unwrap_or_default();
+    let key = (paths, query.clone());
+    let version = match pages.prepared.recent_version() {
+        Some(v) => v,
+        None => {
+            let spatial = pages.queries.clone();
+            let v = block!(spatial.latest_run()).map_or(0, |r| r.at.timestamp_micros());
+            pages.prepared.saw_version(v);
+            v
+        }
+    };
+    if let Some(body) = pages.prepared.get(version, &key) {
+        return render(&TrackingPage { chrome, body });
+    }
     let (tracking, spatial, geography) = (
         pages.tracking.clone(),
         pages.queries.clone(),
@@ -188,6 +220,12 @@ async fn tracking_page(
             geography.municipalities(&s2)?,
             tracking.vessel_activity(&s2)?,
         )));
+    // Kept under the version of the run just read (newer than `version` when a rebuild
+    // committed meanwhile).
+    let loaded = run.as_ref().map_or(0, |r| r.at.timestamp_micros());
+    if loaded != version {
+        pages.prepared.saw_version(loaded);
+    }
     let outlines: Vec<svg::Outline> = shapes
         .iter()
         .map(|s| (s.name.clone(), s.polygons.clone()))
@@ -236,16 +274,7 @@ async fn tracking_page(
         .map(|(id, (n, path))| (id, path, int(n)))
         .collect();
     vessels.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-    let query = serde_urlencoded::to_string([
-        ("from", q.from.clone().unwrap_or_default()),
-        ("to", q.to.clone().unwrap_or_default()),
-        ("gear", q.gear.clone().unwrap_or_default()),
-        ("boat", q.boat.clone().unwrap_or_default()),
-        ("municipality", q.municipality.clone().unwrap_or_default()),
-    ])
-    .unwrap_or_default();
-    render(&TrackingPage {
-        chrome,
+    let body = Arc::new(TrackingBody {
         map,
         from: q.from.clone().unwrap_or_default(),
         to: q.to.clone().unwrap_or_default(),
@@ -331,7 +360,9 @@ async fn tracking_page(
         }),
         query,
         vessels,
-    })
+    });
+    pages.prepared.put(loaded, key, body.clone());
+    render(&TrackingPage { chrome, body })
 }
 
 /// The matching run's rows for a caller who does not see a whole country: its time, and the
