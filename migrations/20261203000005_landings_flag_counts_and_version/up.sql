@@ -18,6 +18,23 @@ CREATE POLICY in_scope ON landings.flag_counts
     USING (site_path = ANY ((SELECT access.scope_paths())::text[])
            OR site_path LIKE ANY ((SELECT access.scope_prefixes())::text[]));
 
+-- The lists count their landings from this table when no filter narrows them (the
+-- landings list, and the review queue: flagged and not yet reviewed), rebuilt with the other
+-- read models; a filtered list counts its rows, up to a cap.
+CREATE TABLE landings.site_counts (
+    site_path          text PRIMARY KEY,
+    landings           integer NOT NULL,
+    flagged_unreviewed integer NOT NULL
+);
+INSERT INTO landings.site_counts (site_path, landings, flagged_unreviewed)
+SELECT site_path, count(*),
+       count(*) FILTER (WHERE (error_count > 0 OR warning_count > 0) AND review_status IS NULL)
+FROM landings.surveyed_landings GROUP BY 1;
+ALTER TABLE landings.site_counts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY in_scope ON landings.site_counts
+    USING (site_path = ANY ((SELECT access.scope_paths())::text[])
+           OR site_path LIKE ANY ((SELECT access.scope_prefixes())::text[]));
+
 -- Which state of the read models the pages show: moved by every rebuild, so that what a
 -- page prepared from them (the dashboard's figures, chart and map) is reused until then.
 CREATE TABLE landings.read_models_version (
@@ -27,4 +44,5 @@ CREATE TABLE landings.read_models_version (
 );
 INSERT INTO landings.read_models_version (version, rebuilt_at) VALUES (1, now());
 
-GRANT SELECT ON landings.flag_counts, landings.read_models_version TO tasi_app;
+GRANT SELECT ON landings.flag_counts, landings.site_counts, landings.read_models_version
+    TO tasi_app;

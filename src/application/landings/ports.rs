@@ -216,19 +216,23 @@ pub const COUNT_CAP: i64 = 10_000;
 pub struct Page<T> {
     /// The items of the page.
     pub items: Vec<T>,
-    /// Items matching in all, counted up to [`COUNT_CAP`] + 1 (the cost of a count stays
-    /// bounded at any size of data).
+    /// Items matching in all: exact for an unfiltered list (from a read model), counted up
+    /// to [`COUNT_CAP`] + 1 for a filtered one (the cost of a count stays bounded at any
+    /// size of data).
     pub total: i64,
     /// Where the next page starts after, when there is one.
     pub next: Option<ListPosition>,
     /// Where the previous page ends before, when this is not the first page.
     pub previous: Option<ListPosition>,
+    /// True when [`Page::total`] came from a read model (exact at any size).
+    pub exact: bool,
 }
 
 impl<T> Page<T> {
-    /// True when [`Page::total`] is exact (at most [`COUNT_CAP`]).
+    /// True when [`Page::total`] is exact: counted by a read model, or at most
+    /// [`COUNT_CAP`].
     pub fn total_is_exact(&self) -> bool {
-        self.total <= COUNT_CAP
+        self.exact || self.total <= COUNT_CAP
     }
 }
 

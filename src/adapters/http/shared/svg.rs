@@ -193,12 +193,11 @@ pub fn choropleth(shapes: &[MapShape], fmt: &dyn Fn(f64) -> String) -> String {
         };
         let mut d = String::new();
         for ring in polygons.iter().flatten() {
-            for (i, &(x, y)) in ring.iter().enumerate() {
-                let px = (x - x0) * k * scale;
-                let py = (y1 - y) * scale + 1.0;
-                let _ = write!(d, "{}{px:.1},{py:.1}", if i == 0 { "M" } else { "L" });
-            }
-            d.push('Z');
+            ring_path(
+                &mut d,
+                ring.iter()
+                    .map(|&(x, y)| ((x - x0) * k * scale, (y1 - y) * scale + 1.0)),
+            );
         }
         let _ = write!(
             s,
@@ -210,6 +209,31 @@ pub fn choropleth(shapes: &[MapShape], fmt: &dyn Fn(f64) -> String) -> String {
     legend(&mut s, map_h, max, blues, fmt, Some("no data"));
     s.push_str("</svg>");
     s
+}
+
+/// How far apart (drawing units, of a 720-unit-wide map) two points of an outline must be
+/// for both to be drawn: closer ones are one pixel or less at any width the pages use, and
+/// dropping them cuts the page's size (the municipal boundaries hold many).
+const OUTLINE_STEP: f64 = 1.0;
+
+/// Writes one closed ring of already projected `points` to an SVG path `d`, skipping every
+/// point closer than [`OUTLINE_STEP`] to the last one drawn (the first is always drawn; a
+/// ring left with fewer than three points is not drawn).
+fn ring_path(d: &mut String, points: impl Iterator<Item = (f64, f64)>) {
+    let mut kept: Vec<(f64, f64)> = Vec::new();
+    for (x, y) in points {
+        match kept.last() {
+            Some(&(lx, ly)) if (x - lx).hypot(y - ly) < OUTLINE_STEP => {}
+            _ => kept.push((x, y)),
+        }
+    }
+    if kept.len() < 3 {
+        return;
+    }
+    for (i, (x, y)) in kept.iter().enumerate() {
+        let _ = write!(d, "{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" });
+    }
+    d.push('Z');
 }
 
 /// The height of a map's legend band (drawing units).
@@ -329,11 +353,7 @@ impl Projection {
         for (name, polygons) in outlines {
             let mut d = String::new();
             for ring in polygons.iter().flatten() {
-                for (i, &(x, y)) in ring.iter().enumerate() {
-                    let (px, py) = self.xy(x, y);
-                    let _ = write!(d, "{}{px:.1},{py:.1}", if i == 0 { "M" } else { "L" });
-                }
-                d.push('Z');
+                ring_path(&mut d, ring.iter().map(|&(x, y)| self.xy(x, y)));
             }
             let _ = write!(
                 s,

@@ -259,13 +259,50 @@ impl LandingQueries for DieselLandingQueries {
             }
             q
         };
-        // Counted up to one past the cap: a bounded cost however many rows match.
-        let total = build()
-            .select(sql::<diesel::sql_types::Int4>("1"))
-            .limit(COUNT_CAP + 1)
-            .load::<i32>(&mut *c)
-            .map_err(store_err)?
-            .len() as i64;
+        // Unfiltered, the list counts from the read model of landings per site; filtered,
+        // it counts its rows up to one past the cap: a bounded cost however many match.
+        let plain = f.from.is_none()
+            && f.to.is_none()
+            && f.municipality.is_none()
+            && f.site.is_none()
+            && f.gear.is_none()
+            && f.habitat.is_none()
+            && f.boat.is_none()
+            && f.flag_code.is_none()
+            && f.flagged_only == f.unreviewed_only;
+        let counted = if plain {
+            #[derive(QueryableByName)]
+            struct Total {
+                #[diesel(sql_type = Int8)]
+                total: i64,
+            }
+            let (exact, prefixes) = scope_patterns(scope);
+            let column = if f.flagged_only {
+                "flagged_unreviewed"
+            } else {
+                "landings"
+            };
+            let t: Total = diesel::sql_query(format!(
+                "SELECT coalesce(sum({column}), 0)::int8 AS total FROM landings.site_counts
+                 WHERE site_path = ANY($1) OR site_path LIKE ANY($2)"
+            ))
+            .bind::<diesel::sql_types::Array<Text>, _>(exact)
+            .bind::<diesel::sql_types::Array<Text>, _>(prefixes)
+            .get_result(&mut *c)
+            .map_err(store_err)?;
+            Some(t.total)
+        } else {
+            None
+        };
+        let total = match counted {
+            Some(t) => t,
+            None => build()
+                .select(sql::<diesel::sql_types::Int4>("1"))
+                .limit(COUNT_CAP + 1)
+                .load::<i32>(&mut *c)
+                .map_err(store_err)?
+                .len() as i64,
+        };
         // The list's order, as `surveyed_landings_list` indexes it: (list_date, source id,
         // id), where list_date is the landing date or the earliest date. A page after (or
         // before) a position is found from the index: the condition on list_date is an
@@ -378,6 +415,7 @@ impl LandingQueries for DieselLandingQueries {
                 })
                 .collect(),
             total,
+            exact: counted.is_some(),
             next,
             previous,
         })

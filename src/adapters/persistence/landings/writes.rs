@@ -392,7 +392,8 @@ impl LandingImports for DieselTx {
     }
 }
 
-/// Replaces the monthly summary, the catch by species and the flag counts, and moves the
+/// Replaces the monthly summary, the catch by species, the flag counts and the landings per
+/// site, and moves the
 /// read models' version on.
 fn write_read_models(
     conn: &mut PgConnection,
@@ -473,6 +474,17 @@ fn write_read_models(
          SELECT s.site_path, f.code, f.severity, count(DISTINCT f.landing_id)
          FROM landings.quality_flags f JOIN landings.surveyed_landings s ON s.id = f.landing_id
          GROUP BY 1, 2, 3",
+    )
+    .execute(conn)
+    .map_err(store_err)?;
+    diesel::sql_query("DELETE FROM landings.site_counts")
+        .execute(conn)
+        .map_err(store_err)?;
+    diesel::sql_query(
+        "INSERT INTO landings.site_counts (site_path, landings, flagged_unreviewed)
+         SELECT site_path, count(*), count(*) FILTER (WHERE (error_count > 0 OR warning_count > 0)
+                                                      AND review_status IS NULL)
+         FROM landings.surveyed_landings GROUP BY 1",
     )
     .execute(conn)
     .map_err(store_err)?;
