@@ -183,7 +183,7 @@ pub(super) async fn landing_page(
         queue: q
             .queue
             .as_deref()
-            .map(|q| super::review::QueueQuery::parse(q).query()),
+            .map(|q| super::queue::QueueQuery::parse(q).query()),
         ..ReviewInput::default()
     };
     render(&landing_view(d, chrome, &current, None, input))

@@ -4,6 +4,7 @@
 mod dashboard;
 mod imports;
 mod list;
+mod queue;
 mod review;
 mod summary;
 pub mod views;

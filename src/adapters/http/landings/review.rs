@@ -7,16 +7,16 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::list::{landing_row, landing_view};
+use super::queue::QueueQuery;
 use super::views::*;
 use super::{LandingsPages, choices, nonempty, out_of_scope};
 use crate::adapters::http::shared::errors::{failure, internal, not_found_page};
 use crate::adapters::http::shared::page::{caller_of, render};
 use crate::adapters::http::shared::state::AppState;
-use crate::application::landings::ports::{Keyset, LandingFilter};
+use crate::application::landings::ports::Keyset;
 use crate::application::landings::review_landing::{ReviewLandingError, review_landing};
 use crate::domain::access::Permission;
 use crate::domain::landings::{Corrections, Decision, Review};
-use chrono::NaiveDate;
 
 /// The review form's fields; empty correction fields leave values as reported.
 #[derive(Deserialize)]
@@ -143,58 +143,6 @@ pub(super) async fn review_post(
         }
         Ok(Err(e)) => failure(&e),
         Err(e) => internal(&e),
-    }
-}
-
-/// The review queue's filter: a rule, a municipality, a month (`YYYY-MM`); and where a
-/// page of it starts.
-#[derive(Deserialize, Default)]
-pub(super) struct QueueQuery {
-    rule: Option<String>,
-    municipality: Option<String>,
-    month: Option<String>,
-    after: Option<String>,
-    before: Option<String>,
-    done: Option<String>,
-}
-
-impl QueueQuery {
-    /// The landings it selects: flagged, not reviewed, and matching what was chosen.
-    fn filter(&self) -> LandingFilter {
-        let month = nonempty(&self.month)
-            .and_then(|m| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok());
-        LandingFilter {
-            flagged_only: true,
-            unreviewed_only: true,
-            flag_code: nonempty(&self.rule),
-            municipality: nonempty(&self.municipality),
-            from: month,
-            to: month.and_then(|m| {
-                m.checked_add_months(chrono::Months::new(1))
-                    .and_then(|n| n.pred_opt())
-            }),
-            ..LandingFilter::default()
-        }
-    }
-
-    /// The filter as a query string (without the page's position), read back from what
-    /// was parsed: it goes into links and forms as it is.
-    pub(super) fn query(&self) -> String {
-        let pairs: Vec<(&str, String)> = [
-            ("rule", &self.rule),
-            ("municipality", &self.municipality),
-            ("month", &self.month),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| nonempty(v).map(|v| (k, v)))
-        .collect();
-        serde_urlencoded::to_string(&pairs).unwrap_or_default()
-    }
-
-    /// The filter of a queue named by its query string (`rule=…&month=…`); an unreadable one
-    /// is the whole queue.
-    pub(super) fn parse(query: &str) -> Self {
-        serde_urlencoded::from_str(query).unwrap_or_default()
     }
 }
 
