@@ -142,6 +142,21 @@ pub trait Accounts: Send + Sync {
     /// # Errors
     /// [`StoreError`] when the database fails.
     fn grants_of(&self, user_id: Uuid) -> Result<Grants, StoreError>;
+
+    /// The user with `id` and their grants, read together (the login guard's read on every
+    /// request).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn with_grants(&self, id: Uuid) -> Result<Option<(User, Grants)>, StoreError> {
+        match self.by_id(id)? {
+            Some(u) => {
+                let g = self.grants_of(u.id)?;
+                Ok(Some((u, g)))
+            }
+            None => Ok(None),
+        }
+    }
 }
 
 /// The jurisdiction tree as the access context needs it (geography's published view).

@@ -13,7 +13,6 @@ use crate::adapters::http::shared::caller::CurrentUser;
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::persistence::access::sessions::{AUTH_AT_KEY, SEEN_AT_KEY, USER_ID_KEY};
 use crate::application::shared::AuditEntry;
-use crate::domain::access::Grants;
 
 /// Idle lifetime of a session without a request (OWASP ASVS 5.0 V7.3.1).
 pub const SESSION_IDLE_LIMIT: chrono::Duration = chrono::Duration::minutes(30);
@@ -75,15 +74,7 @@ pub async fn login_guard(
                 .await;
         } else {
             let users = pages.accounts.clone();
-            let found = web::block(move || {
-                let u = users.by_id(id)?;
-                let g = match &u {
-                    Some(u) => users.grants_of(u.id)?,
-                    None => Grants::default(),
-                };
-                Ok::<_, crate::application::shared::StoreError>(u.map(|u| (u, g)))
-            })
-            .await;
+            let found = web::block(move || users.with_grants(id)).await;
             user = match found {
                 // Disabled, or every session voided after this one began (logout everywhere,
                 // a password change or reset, a grant change).

@@ -105,6 +105,58 @@ impl Accounts for DieselAccounts {
                 .collect(),
         ))
     }
+
+    fn with_grants(&self, id: Uuid) -> Result<Option<(User, Grants)>, StoreError> {
+        let mut c = self.pool.get().map_err(store_err)?;
+        let rows: Vec<UserGrantRow> = diesel::sql_query(
+            "SELECT u.id, u.email, u.password_hash, u.is_admin, u.disabled,
+                    u.sessions_valid_after, g.role, g.jurisdiction_path
+             FROM access.users u LEFT JOIN access.grants g ON g.user_id = u.id
+             WHERE u.id = $1 ORDER BY g.jurisdiction_path, g.role",
+        )
+        .bind::<Uuid_, _>(id)
+        .load(&mut c)
+        .map_err(store_err)?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let Some(user) = to_user((
+            first.id,
+            first.email.clone(),
+            first.password_hash.clone(),
+            first.is_admin,
+            first.disabled,
+            first.sessions_valid_after,
+        )) else {
+            return Ok(None);
+        };
+        let grants = rows
+            .iter()
+            .filter_map(|r| to_grant(id, r.role.as_deref()?, r.jurisdiction_path.as_deref()?))
+            .collect();
+        Ok(Some((user, Grants(grants))))
+    }
+}
+
+/// A row of a user joined to one of their grants (none: `role` is NULL).
+#[derive(QueryableByName)]
+struct UserGrantRow {
+    #[diesel(sql_type = Uuid_)]
+    id: Uuid,
+    #[diesel(sql_type = Text)]
+    email: String,
+    #[diesel(sql_type = Text)]
+    password_hash: String,
+    #[diesel(sql_type = Bool)]
+    is_admin: bool,
+    #[diesel(sql_type = Bool)]
+    disabled: bool,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    sessions_valid_after: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Text>)]
+    role: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    jurisdiction_path: Option<String>,
 }
 
 impl UserStore for DieselTx {
