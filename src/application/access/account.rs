@@ -7,13 +7,13 @@
 
 use uuid::Uuid;
 
-use super::Credentials;
 use super::admin::common_ancestor;
 use super::ports::{AccessTx, Accounts};
+use super::{Credentials, NewPasswordError, hash_new_password};
 use crate::application::shared::{
     AuditEntry, Caller, Clock, StoreError, StoreFailure, Transaction, UnitOfWork,
 };
-use crate::domain::access::{AccessChange, Password, PasswordError, UserAccessChanged};
+use crate::domain::access::{AccessChange, UserAccessChanged};
 use crate::domain::shared::{DomainEvent, JurisdictionPath};
 
 /// Why a password could not be changed.
@@ -22,21 +22,9 @@ pub enum ChangePasswordError {
     /// The current password typed is not the user's (or the user is gone or disabled).
     #[error("the current password is not right")]
     WrongPassword,
-    /// The two new passwords typed differ.
-    #[error("the two new passwords are not the same")]
-    Mismatch,
-    /// The new password breaks the length policy.
+    /// The new password is refused (or could not be hashed).
     #[error(transparent)]
-    Policy(#[from] PasswordError),
-    /// The new password is the user's e-mail address.
-    #[error("the password may not be your e-mail address")]
-    SameAsEmail,
-    /// The new password is common or otherwise too easy to guess.
-    #[error("{0}")]
-    TooEasy(String),
-    /// The hasher failed.
-    #[error("hashing failed: {0}")]
-    Hash(String),
+    NewPassword(#[from] NewPasswordError),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -68,10 +56,8 @@ pub struct PasswordChange<'a> {
 /// ended.
 ///
 /// # Errors
-/// [`ChangePasswordError::WrongPassword`], [`ChangePasswordError::Mismatch`],
-/// [`ChangePasswordError::Policy`] (fewer than 12 or more than 128 characters),
-/// [`ChangePasswordError::SameAsEmail`], [`ChangePasswordError::TooEasy`],
-/// [`ChangePasswordError::Hash`], [`ChangePasswordError::Store`].
+/// [`ChangePasswordError::WrongPassword`], [`ChangePasswordError::NewPassword`] (see
+/// [`hash_new_password`]), [`ChangePasswordError::Store`].
 #[tracing::instrument(skip(uow, accounts, credentials, clock, caller, typed))]
 pub fn change_password<U>(
     uow: &U,
@@ -96,23 +82,7 @@ where
     {
         return Err(ChangePasswordError::WrongPassword);
     }
-    if typed.new != typed.confirm {
-        return Err(ChangePasswordError::Mismatch);
-    }
-    let password = Password::new(typed.new)?;
-    if password.expose().trim().to_lowercase() == user.email.as_str() {
-        return Err(ChangePasswordError::SameAsEmail);
-    }
-    if let Some(why) = credentials
-        .strength
-        .weakness(password.expose(), &[user.email.as_str()])
-    {
-        return Err(ChangePasswordError::TooEasy(why));
-    }
-    let hash = credentials
-        .hasher
-        .hash(&password)
-        .map_err(ChangePasswordError::Hash)?;
+    let hash = hash_new_password(credentials, &user.email, typed.new, typed.confirm)?;
     let now = clock.now();
     uow.run(caller, |tx| {
         tx.users().set_password_hash(user_id, &hash)?;

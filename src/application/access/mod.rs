@@ -81,6 +81,59 @@ pub struct Credentials<'a> {
     pub strength: &'a dyn PasswordStrength,
 }
 
+/// Why a new password was refused, wherever it is chosen (the account page, a set-password
+/// link).
+#[derive(Debug, thiserror::Error)]
+pub enum NewPasswordError {
+    /// The two passwords typed differ.
+    #[error("the two passwords are not the same")]
+    Mismatch,
+    /// The password breaks the length policy.
+    #[error(transparent)]
+    Policy(#[from] crate::domain::access::PasswordError),
+    /// The password is the user's e-mail address.
+    #[error("the password may not be your e-mail address")]
+    SameAsEmail,
+    /// The password is common or otherwise too easy to guess.
+    #[error("{0}")]
+    TooEasy(String),
+    /// The hasher failed.
+    #[error("hashing failed: {0}")]
+    Hash(String),
+}
+
+/// Checks a new password for the user `email`, typed twice (`new`, `confirm`), against the
+/// policy, and hashes it: the two must match; 12 to 128 characters
+/// ([`crate::domain::access::Password`], OWASP ASVS 5.0 V6.2.1 and V6.2.9); not the e-mail
+/// itself; not easy to guess for that user (`credentials.strength`, zxcvbn score 3 or more).
+///
+/// # Errors
+/// [`NewPasswordError`] saying which rule it breaks, or that hashing failed.
+pub fn hash_new_password(
+    credentials: Credentials<'_>,
+    email: &Email,
+    new: &str,
+    confirm: &str,
+) -> Result<String, NewPasswordError> {
+    if new != confirm {
+        return Err(NewPasswordError::Mismatch);
+    }
+    let password = crate::domain::access::Password::new(new)?;
+    if password.expose().trim().to_lowercase() == email.as_str() {
+        return Err(NewPasswordError::SameAsEmail);
+    }
+    if let Some(why) = credentials
+        .strength
+        .weakness(password.expose(), &[email.as_str()])
+    {
+        return Err(NewPasswordError::TooEasy(why));
+    }
+    credentials
+        .hasher
+        .hash(&password)
+        .map_err(NewPasswordError::Hash)
+}
+
 /// Adds the user `new.email` with `new.password` (or resets an existing user's password)
 /// and gives them `new.grants`, as `caller` (the command line), in one unit of work that
 /// ends the user's sessions, writes `user.saved` with the grants they hold, and publishes

@@ -15,6 +15,7 @@ use crate::adapters::http::shared::state::AppState;
 use crate::adapters::http::shared::views::Chrome;
 use crate::adapters::security::password_strength::ZxcvbnStrength;
 use crate::application::access::Credentials;
+use crate::application::access::NewPasswordError;
 use crate::application::access::account::{
     ChangePasswordError, PasswordChange, change_password, log_out_everywhere,
 };
@@ -113,7 +114,7 @@ async fn change_password_action(
             see_other("/login?done=password")
         }
         Ok(Err(e @ ChangePasswordError::Store(_))) => failure(&e),
-        Ok(Err(e @ ChangePasswordError::Hash(_))) => internal(&e),
+        Ok(Err(e @ ChangePasswordError::NewPassword(NewPasswordError::Hash(_)))) => internal(&e),
         Ok(Err(e)) => render_with(
             StatusCode::BAD_REQUEST,
             &AccountPage {

@@ -2,14 +2,14 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::application::access::Credentials;
 use crate::application::access::ports::AccessTx;
+use crate::application::access::{Credentials, NewPasswordError, hash_new_password};
 use crate::application::shared::{
     AuditEntry, Caller, StoreError, StoreFailure, Transaction, UnitOfWork,
 };
 use uuid::Uuid;
 
-use crate::domain::access::{AccessChange, Email, Password, PasswordError, Permission, User};
+use crate::domain::access::{AccessChange, Email, Permission, User};
 use crate::domain::shared::JurisdictionPath;
 
 use super::{AdminPorts, LinkToken, changed, common_ancestor, manages};
@@ -20,21 +20,9 @@ pub enum SetPasswordError {
     /// The link is unknown, used, expired, or its user is disabled.
     #[error("this link is not valid any more")]
     InvalidLink,
-    /// The two passwords typed differ.
-    #[error("the two passwords are not the same")]
-    Mismatch,
-    /// The password breaks the length policy.
+    /// The password is refused (or could not be hashed).
     #[error(transparent)]
-    Policy(#[from] PasswordError),
-    /// The password is the user's e-mail address.
-    #[error("the password may not be your e-mail address")]
-    SameAsEmail,
-    /// The password is common or otherwise too easy to guess.
-    #[error("{0}")]
-    TooEasy(String),
-    /// The hasher failed.
-    #[error("hashing failed: {0}")]
-    Hash(String),
+    NewPassword(#[from] NewPasswordError),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -136,9 +124,9 @@ pub struct PasswordSet {
 ///
 /// # Errors
 /// [`SetPasswordError::InvalidLink`] when the link is not valid (or stopped being valid
-/// meanwhile), [`SetPasswordError::Mismatch`], [`SetPasswordError::Policy`] (fewer than 12
-/// or more than 128 characters), [`SetPasswordError::SameAsEmail`],
-/// [`SetPasswordError::TooEasy`], [`SetPasswordError::Hash`], [`SetPasswordError::Store`].
+/// meanwhile), [`SetPasswordError::NewPassword`] (see
+/// [`hash_new_password`](crate::application::access::hash_new_password)),
+/// [`SetPasswordError::Store`].
 #[tracing::instrument(skip(p, token, password, confirm, client_addr))]
 pub fn set_password<U>(
     p: &AdminPorts<'_, U>,
@@ -152,25 +140,7 @@ where
     U::Tx: AccessTx,
 {
     let user = link_user(p, token)?;
-    if password != confirm {
-        return Err(SetPasswordError::Mismatch);
-    }
-    let password = Password::new(password)?;
-    if password.expose().trim().to_lowercase() == user.email.as_str() {
-        return Err(SetPasswordError::SameAsEmail);
-    }
-    if let Some(why) = p
-        .credentials
-        .strength
-        .weakness(password.expose(), &[user.email.as_str()])
-    {
-        return Err(SetPasswordError::TooEasy(why));
-    }
-    let hash = p
-        .credentials
-        .hasher
-        .hash(&password)
-        .map_err(SetPasswordError::Hash)?;
+    let hash = hash_new_password(p.credentials, &user.email, password, confirm)?;
     let now = p.clock.now();
     let caller = Caller::anonymous(user.email.as_str()).from_addr(client_addr);
     let done = p.uow.run(&caller, |tx| {

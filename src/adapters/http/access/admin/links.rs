@@ -10,6 +10,7 @@ use super::{AccessPages, blocking, render, see_other};
 use crate::adapters::http::shared::errors::{internal, page};
 use crate::adapters::http::shared::page::{client_addr, public_chrome};
 use crate::adapters::http::shared::state::AppState;
+use crate::application::access::NewPasswordError;
 use crate::application::access::admin::{LinkToken, SetPasswordError, link_user, set_password};
 
 fn invalid_link_page() -> HttpResponse {
@@ -87,12 +88,8 @@ pub(super) async fn set_password_action(
     )) {
         Ok(_) => see_other("/login"),
         Err(SetPasswordError::InvalidLink) => invalid_link_page(),
-        Err(
-            e @ (SetPasswordError::Mismatch
-            | SetPasswordError::Policy(_)
-            | SetPasswordError::SameAsEmail
-            | SetPasswordError::TooEasy(_)),
-        ) => {
+        Err(e @ SetPasswordError::NewPassword(NewPasswordError::Hash(_))) => internal(&e),
+        Err(SetPasswordError::NewPassword(e)) => {
             set_password_view(
                 &state,
                 &pages,
