@@ -3,9 +3,9 @@
 use uuid::Uuid;
 
 use crate::application::access::ports::{AccessTx, JurisdictionDirectory};
-use crate::application::shared::{AuditEntry, StoreError, Transaction, UnitOfWork};
+use crate::application::shared::{AuditEntry, Clock, StoreError, UnitOfWork};
 use crate::domain::access::{Grant, GrantRevoked, Role, User, UserGranted};
-use crate::domain::shared::{DomainEvent, JurisdictionPath};
+use crate::domain::shared::{DomainEvent, EventPayload, JurisdictionPath};
 
 use super::{
     AdminError, AdminPorts, Administrator, access_changed, grantable, managed_user, not_own,
@@ -68,26 +68,12 @@ where
             },
             &admin.email,
         )?;
-        let sessions_ended = access_changed(tx, id, p.clock.now())?;
-        tx.audit(
-            AuditEntry::new("grant.added")
-                .at(at.as_str())
-                .with("user", &user.email)
-                .with("role", role)
-                .with("sessions_ended", sessions_ended),
-        );
-        tx.publish(DomainEvent::new(
-            UserGranted {
-                user_id: id,
-                role,
-                jurisdiction: at.to_string(),
-            },
-            p.clock.now(),
-        ))?;
-        Ok(GrantChange {
-            user,
-            sessions_ended,
-        })
+        let event = UserGranted {
+            user_id: id,
+            role,
+            jurisdiction: at.to_string(),
+        };
+        grant_changed(tx, p.clock, "grant.added", role, at, user, event)
     })
 }
 
@@ -128,25 +114,41 @@ where
         if !tx.users().remove_grant(&grant)? {
             return Err(AdminError::UnknownGrant);
         }
-        let sessions_ended = access_changed(tx, id, p.clock.now())?;
-        tx.audit(
-            AuditEntry::new("grant.removed")
-                .at(at.as_str())
-                .with("user", &user.email)
-                .with("role", role)
-                .with("sessions_ended", sessions_ended),
-        );
-        tx.publish(DomainEvent::new(
-            GrantRevoked {
-                user_id: id,
-                role,
-                jurisdiction: at.to_string(),
-            },
-            p.clock.now(),
-        ))?;
-        Ok(GrantChange {
-            user,
-            sessions_ended,
-        })
+        let event = GrantRevoked {
+            user_id: id,
+            role,
+            jurisdiction: at.to_string(),
+        };
+        grant_changed(tx, p.clock, "grant.removed", role, at, user, event)
+    })
+}
+
+/// What follows a change of `user`'s grant `role` on `at`, in its unit of work: their unused
+/// links are cancelled and their sessions ended, `action` (`grant.added`, `grant.removed`)
+/// is written at `at`, and `event` is published.
+///
+/// # Errors
+/// [`AdminError::Store`] when the database fails.
+fn grant_changed<T: AccessTx, E: EventPayload>(
+    tx: &mut T,
+    clock: &dyn Clock,
+    action: &str,
+    role: Role,
+    at: &JurisdictionPath,
+    user: User,
+    event: E,
+) -> Result<GrantChange, AdminError> {
+    let sessions_ended = access_changed(tx, user.id, clock.now())?;
+    tx.audit(
+        AuditEntry::new(action)
+            .at(at.as_str())
+            .with("user", &user.email)
+            .with("role", role)
+            .with("sessions_ended", sessions_ended),
+    );
+    tx.publish(DomainEvent::new(event, clock.now()))?;
+    Ok(GrantChange {
+        user,
+        sessions_ended,
     })
 }
