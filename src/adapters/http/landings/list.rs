@@ -61,13 +61,12 @@ pub(super) async fn list_page(
         unreviewed_only: false,
     };
     let at = keyset(&q.after, &q.before);
-    let (queries, geography) = (pages.queries.clone(), pages.geography.clone());
-    let (f, s) = (filter.clone(), scope.clone());
-    let (page, shapes, sites) = block!(queries.list_landings(&s, &f, at, 50).and_then(|p| Ok((
-        p,
-        geography.municipality_names(&s)?,
-        queries.sites(&s)?
-    ))));
+    let (p2, f, s) = (pages.clone(), filter.clone(), scope.clone());
+    let (page, offered) = block!(
+        p2.queries
+            .list_landings(&s, &f, at, 50)
+            .and_then(|p| Ok((p, super::list_choices(&p2, &s)?)))
+    );
     let rows = page.items.iter().map(landing_row).collect();
     let mut pairs: Vec<(&str, String)> = Vec::new();
     for (k, v) in [
@@ -94,10 +93,14 @@ pub(super) async fn list_page(
         from: nonempty(&q.from).unwrap_or_default(),
         to: nonempty(&q.to).unwrap_or_default(),
         municipalities: choices(
-            shapes.into_iter().map(|s| (s.clone(), s)).collect(),
+            offered
+                .municipalities
+                .iter()
+                .map(|m| (m.clone(), m.clone()))
+                .collect(),
             &q.municipality,
         ),
-        sites: choices(sites, &q.site),
+        sites: choices(offered.sites.clone(), &q.site),
         gears: choices(
             Gear::ALL
                 .iter()

@@ -17,12 +17,15 @@ use uuid::Uuid;
 
 use crate::adapters::http::shared::caller::CurrentUser;
 use crate::adapters::http::shared::page::unseen_record;
+use crate::adapters::http::shared::prepared::Prepared;
 use crate::adapters::http::shared::routes::{Endpoint, NavEntry};
 use crate::adapters::http::shared::state::AppState;
 use crate::adapters::http::shared::views::Choice;
 use crate::application::geography::ports::GeographyQueries;
 use crate::application::landings::ports::LandingQueries;
+use crate::application::shared::StoreError;
 use crate::domain::access::Permission;
+use crate::domain::shared::AccessScope;
 
 pub use summary::summary_to_csv;
 
@@ -35,6 +38,59 @@ pub struct LandingsPages {
     pub geography: Arc<dyn GeographyQueries>,
     /// Dashboards prepared for the current version of the read models.
     pub dashboards: dashboard::DashboardCache,
+    /// The lists' filter choices of a scope, for the current version of the read models.
+    pub choices: Prepared<Vec<String>, ListChoices>,
+}
+
+/// What the list pages offer to filter by in a scope: its municipalities, its landing
+/// sites (code, path) and the rules that flag landings in it. They change with an import
+/// (which rebuilds the read models), so they are prepared once per version.
+#[derive(Debug, Clone, Default)]
+pub struct ListChoices {
+    /// Municipality names.
+    pub municipalities: Vec<String>,
+    /// Landing sites: (code, path).
+    pub sites: Vec<(String, String)>,
+    /// Rule codes flagging landings.
+    pub rules: Vec<String>,
+}
+
+/// The filter choices of `scope`, prepared once per version of the landings' read models.
+///
+/// # Errors
+/// [`StoreError`] when the database fails.
+pub(crate) fn list_choices(
+    pages: &LandingsPages,
+    scope: &AccessScope,
+) -> Result<Arc<ListChoices>, StoreError> {
+    let version = match pages.choices.recent_version() {
+        Some(v) => v,
+        None => {
+            let v = pages.queries.read_models_version()?;
+            pages.choices.saw_version(v);
+            v
+        }
+    };
+    let mut key: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
+    key.sort();
+    if let Some(c) = pages.choices.get(version, &key) {
+        return Ok(c);
+    }
+    let mut rules: Vec<String> = pages
+        .queries
+        .flag_counts(scope)?
+        .into_iter()
+        .map(|r| r.code)
+        .collect();
+    rules.sort();
+    rules.dedup();
+    let choices = Arc::new(ListChoices {
+        municipalities: pages.geography.municipality_names(scope)?,
+        sites: pages.queries.sites(scope)?,
+        rules,
+    });
+    pages.choices.put(version, key, choices.clone());
+    Ok(choices)
 }
 
 /// The routes of the landings pages.

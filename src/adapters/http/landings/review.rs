@@ -126,6 +126,7 @@ pub(super) async fn review_post(
             // The summaries show the review's effect on the reviewer's next page.
             state.deliver_events().await;
             pages.dashboards.forget_version();
+            pages.choices.forget_version();
             // From the queue, the next landing waiting in it (this one left it).
             let location = match form.queue.as_deref() {
                 Some(q) => match QueueQuery::parse(q).query() {
@@ -156,17 +157,12 @@ pub(super) async fn review_queue(
     let (scope, chrome) = ctx!(req, state, session, "reviews", Permission::Review);
     let at = keyset(&q.after, &q.before);
     let filter = q.filter();
-    let (queries, geography) = (pages.queries.clone(), pages.geography.clone());
-    let s = scope.clone();
-    let (page, rules, shapes) =
-        block!(queries.list_landings(&s, &filter, at, 50).and_then(|p| Ok((
-            p,
-            queries.flag_counts(&s)?,
-            geography.municipality_names(&s)?
-        ))));
-    let mut codes: Vec<String> = rules.into_iter().map(|r| r.code).collect();
-    codes.sort();
-    codes.dedup();
+    let (p2, s) = (pages.clone(), scope.clone());
+    let (page, offered) = block!(
+        p2.queries
+            .list_landings(&s, &filter, at, 50)
+            .and_then(|p| Ok((p, super::list_choices(&p2, &s)?)))
+    );
     let query = q.query();
     render(&ReviewQueuePage {
         chrome,
@@ -189,9 +185,20 @@ pub(super) async fn review_queue(
             })
             .collect(),
         rule: nonempty(&q.rule).unwrap_or_default(),
-        rules: choices(codes.into_iter().map(|c| (c.clone(), c)).collect(), &q.rule),
+        rules: choices(
+            offered
+                .rules
+                .iter()
+                .map(|c| (c.clone(), c.clone()))
+                .collect(),
+            &q.rule,
+        ),
         municipalities: choices(
-            shapes.into_iter().map(|s| (s.clone(), s)).collect(),
+            offered
+                .municipalities
+                .iter()
+                .map(|m| (m.clone(), m.clone()))
+                .collect(),
             &q.municipality,
         ),
         month: nonempty(&q.month).unwrap_or_default(),
