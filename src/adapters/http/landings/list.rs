@@ -9,9 +9,9 @@ use uuid::Uuid;
 use super::views::*;
 use super::{LandingsPages, nonempty};
 use crate::adapters::http::landings::CurrentUser;
-use crate::adapters::http::landings::choices;
 use crate::adapters::http::landings::date;
 use crate::adapters::http::landings::out_of_scope;
+use crate::adapters::http::landings::{choices, named_choices};
 use crate::adapters::http::shared::errors::not_found_page;
 use crate::adapters::http::shared::page::render;
 use crate::adapters::http::shared::state::AppState;
@@ -92,14 +92,7 @@ pub(super) async fn list_page(
         rows,
         from: nonempty(&q.from).unwrap_or_default(),
         to: nonempty(&q.to).unwrap_or_default(),
-        municipalities: choices(
-            offered
-                .municipalities
-                .iter()
-                .map(|m| (m.clone(), m.clone()))
-                .collect(),
-            &q.municipality,
-        ),
+        municipalities: named_choices(&offered.municipalities, &q.municipality),
         sites: choices(offered.sites.clone(), &q.site),
         gears: choices(
             Gear::ALL
@@ -130,7 +123,7 @@ pub(super) async fn list_page(
 /// A line of a landings list.
 pub(super) fn landing_row(l: &LandingListItem) -> LandingRow {
     LandingRow {
-        id: l.id.to_string(),
+        href: format!("/landings/{}", l.id),
         source_id: l.source_id,
         date: opt(l.date),
         site: l.site_path.clone(),

@@ -55,6 +55,14 @@ pub struct ListChoices {
     pub rules: Vec<String>,
 }
 
+/// Choices whose values are their labels (`names`), `selected` marked.
+pub(crate) fn named_choices(names: &[String], selected: &Option<String>) -> Vec<Choice> {
+    choices(
+        names.iter().map(|n| (n.clone(), n.clone())).collect(),
+        selected,
+    )
+}
+
 /// The filter choices of `scope`, prepared once per version of the landings' read models.
 ///
 /// # Errors

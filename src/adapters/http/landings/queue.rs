@@ -59,3 +59,12 @@ impl QueueQuery {
         serde_urlencoded::from_str(query).unwrap_or_default()
     }
 }
+
+/// The address of landing `id` opened from the review queue whose filter is `query` (empty:
+/// the whole queue): `/landings/{id}?queue=…`.
+pub(super) fn from_queue(id: impl std::fmt::Display, query: &str) -> String {
+    format!(
+        "/landings/{id}?{}",
+        serde_urlencoded::to_string([("queue", query)]).unwrap_or_default()
+    )
+}

@@ -7,13 +7,12 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::list::{landing_row, landing_view};
-use super::queue::QueueQuery;
+use super::queue::{QueueQuery, from_queue};
 use super::views::*;
-use super::{LandingsPages, choices, nonempty, out_of_scope};
+use super::{LandingsPages, named_choices, nonempty, out_of_scope};
 use crate::adapters::http::shared::errors::{failure, internal, not_found_page};
 use crate::adapters::http::shared::page::{caller_of, render};
 use crate::adapters::http::shared::state::AppState;
-use crate::application::landings::ports::Keyset;
 use crate::application::landings::review_landing::{ReviewLandingError, review_landing};
 use crate::domain::access::Permission;
 use crate::domain::landings::{Corrections, Decision, Review};
@@ -170,37 +169,14 @@ pub(super) async fn review_queue(
         rows: page
             .items
             .iter()
-            .map(|l| {
-                let mut row = landing_row(l);
-                if !query.is_empty() {
-                    row.id = format!(
-                        "{}?{}",
-                        row.id,
-                        serde_urlencoded::to_string([("queue", &query)]).unwrap_or_default()
-                    );
-                } else {
-                    row.id = format!("{}?queue=", row.id);
-                }
-                row
+            .map(|l| LandingRow {
+                href: from_queue(l.id, &query),
+                ..landing_row(l)
             })
             .collect(),
         rule: nonempty(&q.rule).unwrap_or_default(),
-        rules: choices(
-            offered
-                .rules
-                .iter()
-                .map(|c| (c.clone(), c.clone()))
-                .collect(),
-            &q.rule,
-        ),
-        municipalities: choices(
-            offered
-                .municipalities
-                .iter()
-                .map(|m| (m.clone(), m.clone()))
-                .collect(),
-            &q.municipality,
-        ),
+        rules: named_choices(&offered.rules, &q.rule),
+        municipalities: named_choices(&offered.municipalities, &q.municipality),
         month: nonempty(&q.month).unwrap_or_default(),
         done: q.done.as_deref() == Some("1"),
         query,
@@ -218,20 +194,14 @@ pub(super) async fn next_in_queue(
     q: web::Query<QueueQuery>,
 ) -> HttpResponse {
     let (scope, _chrome) = ctx!(req, state, session, "reviews", Permission::Review);
-    let at = match keyset(&q.after, &None) {
-        Keyset::After(p) => Keyset::After(p),
-        _ => Keyset::First,
-    };
+    // Only forward: the page after `after`, or the first.
+    let at = keyset(&q.after, &None);
     let filter = q.filter();
     let queries = pages.queries.clone();
     let page = block!(queries.list_landings(&scope, &filter, at, 1));
     let query = q.query();
     let location = match page.items.first() {
-        Some(l) => format!(
-            "/landings/{}?{}",
-            l.id,
-            serde_urlencoded::to_string([("queue", &query)]).unwrap_or_default()
-        ),
+        Some(l) => from_queue(l.id, &query),
         None if query.is_empty() => "/reviews?done=1".to_string(),
         None => format!("/reviews?{query}&done=1"),
     };

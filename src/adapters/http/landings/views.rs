@@ -71,8 +71,8 @@ pub struct DashboardBody {
 /// A row of the landings list.
 #[derive(Debug, Clone)]
 pub struct LandingRow {
-    /// Link id.
-    pub id: String,
+    /// The landing page's address (from the review queue: with the queue's filter).
+    pub href: String,
     /// Source id.
     pub source_id: i64,
     /// Date.

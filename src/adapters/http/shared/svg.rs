@@ -274,29 +274,24 @@ fn legend(
     fmt: &dyn Fn(f64) -> String,
     none: Option<&str>,
 ) {
-    let mut x = 4.0;
+    let mut swatches: Vec<(String, String)> = Vec::new();
     if max > 0.0 {
         for t in [0.25, 0.5, 0.75, 1.0] {
-            let _ = write!(
-                s,
-                r##"<rect x="{x:.1}" y="{:.1}" width="16" height="14" fill="{}" stroke="#555" stroke-width="0.5"/><text x="{:.1}" y="{:.1}" font-size="13" fill="#333">{}</text>"##,
-                y + 10.0,
-                ramp(t),
-                x + 20.0,
-                y + 22.0,
-                esc(&fmt(max * t * t))
-            );
-            x += 140.0;
+            swatches.push((ramp(t), fmt(max * t * t)));
         }
     }
     if let Some(none) = none {
+        swatches.push((NO_DATA.to_string(), none.to_string()));
+    }
+    for (i, (fill, label)) in swatches.iter().enumerate() {
+        let x = 4.0 + 140.0 * i as f64;
         let _ = write!(
             s,
-            r##"<rect x="{x:.1}" y="{:.1}" width="16" height="14" fill="{NO_DATA}" stroke="#555" stroke-width="0.5"/><text x="{:.1}" y="{:.1}" font-size="13" fill="#333">{}</text>"##,
+            r##"<rect x="{x:.1}" y="{:.1}" width="16" height="14" fill="{fill}" stroke="#555" stroke-width="0.5"/><text x="{:.1}" y="{:.1}" font-size="13" fill="#333">{}</text>"##,
             y + 10.0,
             x + 20.0,
             y + 22.0,
-            esc(none)
+            esc(label)
         );
     }
 }
