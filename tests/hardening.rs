@@ -199,6 +199,46 @@ async fn session_ids_are_stored_hashed_and_visitors_write_no_session() {
 }
 
 #[actix_web::test]
+async fn the_sessions_user_is_read_with_it_on_every_request_and_never_stored() {
+    let db = with_data();
+    add(&db, OFFICER, Role::Officer, "Timor-Leste/Atauro");
+    let clock = std::sync::Arc::new(common::TestClock::new());
+    let base = spawn_state(db.state(false).with_clock(clock.clone()));
+    let c = logged_in(&base, OFFICER, PASSWORD).await;
+    assert_eq!(landings_status(&c, &base).await, StatusCode::OK);
+    // Two minutes on, the request writes the session's "last seen" back: the state the
+    // store loaded (with the user and grants beside it) is written without them.
+    clock.advance(chrono::Duration::minutes(2));
+    let (status, page) = get(&c, &format!("{base}/landings")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Atauro"), "the officer's scope");
+    assert_eq!(
+        db.count(
+            "SELECT count(*) AS n FROM access.sessions \
+             WHERE state ? 'seen_at' AND (state::jsonb)->>'seen_at' <> ''"
+        ),
+        1,
+        "the session was written back"
+    );
+    assert_eq!(
+        db.count(
+            "SELECT count(*) AS n FROM access.sessions \
+             WHERE state::text LIKE '%principal%' OR state::text LIKE '%argon2%' \
+                OR state::text LIKE '%Atauro%'"
+        ),
+        0,
+        "no user, password hash or grant is stored in a session"
+    );
+    // Read fresh on each request: a change made in the database (here by its owner, not
+    // through the application) holds at the next request.
+    exec(
+        &db,
+        &format!("UPDATE access.users SET disabled = true WHERE email = '{OFFICER}'"),
+    );
+    assert_eq!(landings_status(&c, &base).await, StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
 async fn logging_out_everywhere_and_changing_the_password_end_every_session() {
     let db = with_data();
     add(&db, OFFICER, Role::Officer, "Timor-Leste");

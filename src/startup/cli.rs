@@ -197,11 +197,15 @@ fn write_private(file: &Path, text: &str) -> std::io::Result<()> {
     options.open(file)?.write_all(text.as_bytes())
 }
 
+/// Connections of `tasi serve`'s application pool (row-level security applies to them).
+const APP_POOL_SIZE: u32 = persistence::DEFAULT_GATE as u32;
+
 /// Serves with the application role's pool (row-level security applies to it) and a small
 /// owner pool for the relay and its subscribers.
 async fn serve(config: &Config, owner: persistence::PgPool) -> anyhow::Result<()> {
     let key = session_key(config)?;
-    let pool = persistence::connect(&config.app_database_url, 16)?;
+    let pool = persistence::connect(&config.app_database_url, APP_POOL_SIZE)?;
+    persistence::size_gate(APP_POOL_SIZE as usize);
     persistence::check_app_role(&pool)?;
     let platform = Platform::new(Some(pool), Some(owner));
     let synthetic = contexts()

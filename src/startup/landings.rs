@@ -64,6 +64,7 @@ impl Context for Landings {
             queries: Arc::new(DieselLandingQueries::new(pool.clone())),
             geography: Arc::new(DieselGeographyQueries::new(pool)),
             dashboards: Default::default(),
+            summaries: Default::default(),
             choices: Default::default(),
         })])
     }

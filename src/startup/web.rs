@@ -153,7 +153,7 @@ impl WebApp {
 
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.pool.clone();
-    match web::block(move || ping(&pool)).await {
+    match crate::adapters::http::shared::support::blocking(move || ping(&pool)).await {
         Ok(true) => HttpResponse::Ok().content_type("text/plain").body("ok"),
         _ => HttpResponse::ServiceUnavailable()
             .content_type("text/plain")

@@ -89,7 +89,7 @@ async fn change_password_action(
     );
     let user_id = current.user.id;
     let form = form.into_inner();
-    let done = web::block(move || {
+    let done = crate::adapters::http::shared::support::blocking(move || {
         change_password(
             uow.as_ref(),
             accounts.as_ref(),

@@ -11,7 +11,9 @@ use uuid::Uuid;
 use super::AccessPages;
 use crate::adapters::http::shared::caller::CurrentUser;
 use crate::adapters::http::shared::state::AppState;
-use crate::adapters::persistence::access::sessions::{AUTH_AT_KEY, SEEN_AT_KEY, USER_ID_KEY};
+use crate::adapters::persistence::access::sessions::{
+    AUTH_AT_KEY, SEEN_AT_KEY, USER_ID_KEY, loaded_principal,
+};
 use crate::application::shared::AuditEntry;
 
 /// Idle lifetime of a session without a request (OWASP ASVS 5.0 V7.3.1).
@@ -73,8 +75,16 @@ pub async fn login_guard(
                 )
                 .await;
         } else {
-            let users = pages.accounts.clone();
-            let found = web::block(move || users.with_grants(id)).await;
+            // The session store loaded the user and grants with the session (one query);
+            // read them here only when it did not.
+            let found = match loaded_principal(&session) {
+                Some(p) if p.0.id == id => Ok(Ok(Some(p))),
+                _ => {
+                    let users = pages.accounts.clone();
+                    crate::adapters::http::shared::support::blocking(move || users.with_grants(id))
+                        .await
+                }
+            };
             user = match found {
                 // Disabled, or every session voided after this one began (logout everywhere,
                 // a password change or reset, a grant change).

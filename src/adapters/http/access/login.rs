@@ -147,9 +147,10 @@ async fn login(
     }
     let (accounts, hasher) = (pages.accounts.clone(), state.hasher.clone());
     let (email, password) = (form.email.clone(), form.password);
-    let result =
-        web::block(move || authenticate(accounts.as_ref(), hasher.as_ref(), &email, &password))
-            .await;
+    let result = crate::adapters::http::shared::support::blocking(move || {
+        authenticate(accounts.as_ref(), hasher.as_ref(), &email, &password)
+    })
+    .await;
     match result {
         Ok(Ok(Some(user))) => {
             // Recorded first: a login the audit log cannot hold does not happen.

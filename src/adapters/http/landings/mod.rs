@@ -25,6 +25,7 @@ use crate::application::geography::ports::GeographyQueries;
 use crate::application::landings::ports::LandingQueries;
 use crate::application::shared::StoreError;
 use crate::domain::access::Permission;
+use crate::domain::landings::MonthlySummaryRow;
 use crate::domain::shared::AccessScope;
 
 pub use summary::summary_to_csv;
@@ -40,6 +41,62 @@ pub struct LandingsPages {
     pub dashboards: dashboard::DashboardCache,
     /// The lists' filter choices of a scope, for the current version of the read models.
     pub choices: Prepared<Vec<String>, ListChoices>,
+    /// The monthly summary of a scope (and kind: national, municipality, boat type, all),
+    /// for the current version of the read models.
+    pub summaries: Prepared<(Vec<String>, Option<&'static str>), Vec<MonthlySummaryRow>>,
+}
+
+impl LandingsPages {
+    /// Forgets the read models' version every prepared page was built for: after a change
+    /// made in this process (a review), the next page reads it again.
+    pub fn forget_versions(&self) {
+        self.dashboards.forget_version();
+        self.choices.forget_version();
+        self.summaries.forget_version();
+    }
+}
+
+/// The current version of the landings' read models as `cache` last read it (at most a
+/// second ago), or read now.
+fn version_for<K: Eq + std::hash::Hash, V>(
+    pages: &LandingsPages,
+    cache: &Prepared<K, V>,
+) -> Result<i64, StoreError> {
+    match cache.recent_version() {
+        Some(v) => Ok(v),
+        None => {
+            let v = pages.queries.read_models_version()?;
+            cache.saw_version(v);
+            Ok(v)
+        }
+    }
+}
+
+/// The scope's paths, sorted: the part of a prepared page's key that names the scope.
+fn scope_key(scope: &AccessScope) -> Vec<String> {
+    let mut key: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
+    key.sort();
+    key
+}
+
+/// The monthly summary of `scope` (of one kind, or all), prepared once per version of the
+/// landings' read models.
+///
+/// # Errors
+/// [`StoreError`] when the database fails.
+pub(crate) fn monthly_summary(
+    pages: &LandingsPages,
+    scope: &AccessScope,
+    kind: Option<&'static str>,
+) -> Result<Arc<Vec<MonthlySummaryRow>>, StoreError> {
+    let version = version_for(pages, &pages.summaries)?;
+    let key = (scope_key(scope), kind);
+    if let Some(rows) = pages.summaries.get(version, &key) {
+        return Ok(rows);
+    }
+    let rows = Arc::new(pages.queries.monthly_summary(scope, kind)?);
+    pages.summaries.put(version, key, rows.clone());
+    Ok(rows)
 }
 
 /// What the list pages offer to filter by in a scope: its municipalities, its landing
@@ -71,16 +128,8 @@ pub(crate) fn list_choices(
     pages: &LandingsPages,
     scope: &AccessScope,
 ) -> Result<Arc<ListChoices>, StoreError> {
-    let version = match pages.choices.recent_version() {
-        Some(v) => v,
-        None => {
-            let v = pages.queries.read_models_version()?;
-            pages.choices.saw_version(v);
-            v
-        }
-    };
-    let mut key: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
-    key.sort();
+    let version = version_for(pages, &pages.choices)?;
+    let key = scope_key(scope);
     if let Some(c) = pages.choices.get(version, &key) {
         return Ok(c);
     }

@@ -119,13 +119,15 @@ pub(super) async fn review_post(
     let caller = caller_of(&req, &current, &scope);
     let r2 = review.clone();
     let today = now.date_naive();
-    let outcome = web::block(move || review_landing(uow.as_ref(), &caller, id, &r2, today)).await;
+    let outcome = crate::adapters::http::shared::support::blocking(move || {
+        review_landing(uow.as_ref(), &caller, id, &r2, today)
+    })
+    .await;
     match outcome {
         Ok(Ok(_)) => {
             // The summaries show the review's effect on the reviewer's next page.
             state.deliver_events().await;
-            pages.dashboards.forget_version();
-            pages.choices.forget_version();
+            pages.forget_versions();
             // From the queue, the next landing waiting in it (this one left it).
             let location = match form.queue.as_deref() {
                 Some(q) => match QueueQuery::parse(q).query() {

@@ -51,8 +51,9 @@ pub(super) async fn summary_page(
             );
         }
     };
-    let queries = pages.queries.clone();
-    let rows = block!(queries.monthly_summary(&scope, Some(kind)));
+    let p = pages.clone();
+    let s2 = scope.clone();
+    let rows = block!(super::monthly_summary(&p, &s2, Some(kind)));
     render(&SummaryPage {
         chrome,
         kinds: ["national", "municipality", "boat_type"]
@@ -145,9 +146,9 @@ pub(super) async fn summary_csv(
                 .body(e);
         }
     };
-    let queries = pages.queries.clone();
+    let p = pages.clone();
     let s2 = scope.clone();
-    let rows = block!(queries.monthly_summary(&s2, kind));
+    let rows = block!(super::monthly_summary(&p, &s2, kind));
     let body = match summary_to_csv(&rows) {
         Ok(body) => body,
         Err(e) => return internal(&e),

@@ -95,7 +95,8 @@ pub fn unseen_record(
         .with(what, &id);
     let user = current.user.id;
     actix_web::rt::spawn(async move {
-        if let Ok(Ok(true)) = web::block(exists_anywhere).await
+        if let Ok(Ok(true)) =
+            crate::adapters::http::shared::support::blocking(exists_anywhere).await
             && state
                 .refusals
                 .first_this_minute(user, &route, state.clock.now())

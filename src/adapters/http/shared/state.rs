@@ -144,7 +144,7 @@ impl AppState {
     pub async fn audit(&self, entry: AuditEntry) -> bool {
         let uow = self.uow.clone();
         let caller = Caller::anonymous(entry.actor.as_deref().unwrap_or_default());
-        let written = web::block(move || {
+        let written = crate::adapters::http::shared::support::blocking(move || {
             uow.run(&caller, |tx| {
                 tx.audit(entry.clone());
                 Ok::<_, StoreError>(())

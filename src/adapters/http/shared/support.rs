@@ -6,7 +6,7 @@
 /// ([`crate::adapters::http::shared::errors::failure`]).
 macro_rules! block {
     ($e:expr) => {
-        match actix_web::web::block(move || $e).await {
+        match $crate::adapters::http::shared::support::blocking(move || $e).await {
             Ok(Ok(v)) => v,
             Ok(Err(e)) => return $crate::adapters::http::shared::errors::failure(&e),
             Err(e) => return $crate::adapters::http::shared::errors::internal(&e),
@@ -46,4 +46,19 @@ macro_rules! ctx {
             Err(r) => return r,
         }
     };
+}
+
+/// Runs `f` on the blocking thread pool once it is this request's turn at the application
+/// pool ([`crate::adapters::persistence::shared::take_turn`]: first come, first served).
+/// Every handler's database work goes through here or [`block!`].
+///
+/// # Errors
+/// When `f` panicked or the blocking pool is gone.
+pub async fn blocking<F, T>(f: F) -> Result<T, actix_web::error::BlockingError>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let _turn = crate::adapters::persistence::shared::take_turn().await;
+    actix_web::web::block(f).await
 }

@@ -4,6 +4,11 @@
 //! the key itself, so a read of it opens no session (OWASP ASVS 5.0 V7.2.4). A session ended
 //! on the server is never written back: a request in flight when it ended finds no row and
 //! leaves none.
+//!
+//! Loading a session also loads its user and the user's grants, in the same query: the
+//! login guard checks them on every request (a revocation takes effect at once), and one
+//! round trip to the database serves both. They travel to the guard under
+//! [`PRINCIPAL_KEY`], which is never written back.
 
 use std::collections::HashMap;
 
@@ -14,8 +19,9 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::schema::sessions as s;
-use crate::adapters::persistence::shared::PgPool;
+use crate::adapters::persistence::shared::{Binds, PgPool, kept, take_turn};
 use crate::adapters::security::sha256_hex;
+use crate::domain::access::{Grants, User};
 
 /// The session key under which the logged-in user's id is kept.
 pub const USER_ID_KEY: &str = "user_id";
@@ -25,6 +31,79 @@ pub const USER_ID_KEY: &str = "user_id";
 pub const AUTH_AT_KEY: &str = "auth_at_us";
 /// The session key of the last request's time (Unix seconds, the application's clock).
 pub const SEEN_AT_KEY: &str = "seen_at";
+
+/// The key under which [`SessionStore::load`] hands the session's user and grants to the
+/// login guard ([`loaded_principal`]). It is filled from the users and grants tables on every
+/// load and removed before every write, so it is never stored and never trusted from an
+/// earlier request.
+pub const PRINCIPAL_KEY: &str = "__principal";
+
+/// The session's user and grants as [`SessionStore::load`] reads them (JSON built by
+/// PostgreSQL: `json_build_object`, grants as `[role, path]` pairs).
+#[derive(serde::Deserialize)]
+struct Principal {
+    id: Uuid,
+    email: String,
+    password_hash: String,
+    is_admin: bool,
+    disabled: bool,
+    sessions_valid_after: Option<chrono::DateTime<Utc>>,
+    grants: Vec<(String, String)>,
+}
+
+/// The user and grants that the session's load read, or `None` when the session has no
+/// user, the user no longer exists, or the state came from elsewhere (then the caller reads
+/// them itself). Grants whose role or path no longer parse are left out, as the accounts
+/// reader does.
+pub fn loaded_principal(session: &actix_session::Session) -> Option<(User, Grants)> {
+    let p = session.get::<Principal>(PRINCIPAL_KEY).ok().flatten()?;
+    let user = super::users::to_user((
+        p.id,
+        p.email,
+        p.password_hash,
+        p.is_admin,
+        p.disabled,
+        p.sessions_valid_after,
+    ))?;
+    let grants = p
+        .grants
+        .iter()
+        .filter_map(|(role, path)| super::users::to_grant(p.id, role, path))
+        .collect();
+    Some((user, Grants(grants)))
+}
+
+/// A session's row with its user and grants ([`SESSION_WITH_PRINCIPAL`]).
+#[derive(QueryableByName)]
+struct LoadedRow {
+    #[diesel(sql_type = diesel::sql_types::Jsonb)]
+    state: serde_json::Value,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Json>)]
+    principal: Option<serde_json::Value>,
+}
+
+/// One unexpired session by key hash ($1), with its user and grants as one JSON value
+/// (NULL when it has no user or the user is gone).
+const SESSION_WITH_PRINCIPAL: &str = "
+    SELECT s.state,
+           (SELECT json_build_object(
+                     'id', u.id, 'email', u.email, 'password_hash', u.password_hash,
+                     'is_admin', u.is_admin, 'disabled', u.disabled,
+                     'sessions_valid_after', u.sessions_valid_after,
+                     'grants', coalesce(
+                        (SELECT json_agg(json_build_array(g.role, g.jurisdiction_path)
+                                         ORDER BY g.jurisdiction_path, g.role)
+                         FROM access.grants g WHERE g.user_id = u.id),
+                        '[]'::json))
+            FROM access.users u WHERE u.id = s.user_id) AS principal
+    FROM access.sessions s
+    WHERE s.key_hash = $1 AND s.expires_at > now()";
+
+/// The state to write: everything but [`PRINCIPAL_KEY`].
+fn storable(mut state: HashMap<String, String>) -> HashMap<String, String> {
+    state.remove(PRINCIPAL_KEY);
+    state
+}
 
 /// Sessions in PostgreSQL.
 #[derive(Clone)]
@@ -43,6 +122,7 @@ impl PgSessionStore {
         f: impl FnOnce(&mut PgConnection) -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
         let pool = self.pool.clone();
+        let _turn = take_turn().await;
         actix_web::rt::task::spawn_blocking(move || {
             let mut c = pool.get()?;
             f(&mut c)
@@ -65,23 +145,25 @@ fn user_of(state: &HashMap<String, String>) -> Option<Uuid> {
 impl SessionStore for PgSessionStore {
     async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
         let key = sha256_hex(key.as_ref());
-        let state: Option<serde_json::Value> = self
+        let row: Option<LoadedRow> = self
             .blocking(move |c| {
-                Ok(s::table
-                    .filter(s::key_hash.eq(key))
-                    .filter(s::expires_at.gt(Utc::now()))
-                    .select(s::state)
-                    .first(c)
+                Ok(kept(SESSION_WITH_PRINCIPAL)
+                    .text(key)
+                    .get_result(c)
                     .optional()?)
             })
             .await
             .map_err(LoadError::Other)?;
-        match state {
-            None => Ok(None),
-            Some(v) => serde_json::from_value(v)
-                .map(Some)
-                .map_err(|e| LoadError::Deserialization(e.into())),
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let mut state: HashMap<String, String> =
+            serde_json::from_value(row.state).map_err(|e| LoadError::Deserialization(e.into()))?;
+        state.remove(PRINCIPAL_KEY);
+        if let Some(p) = row.principal {
+            state.insert(PRINCIPAL_KEY.to_string(), p.to_string());
         }
+        Ok(Some(state))
     }
 
     async fn save(
@@ -91,6 +173,7 @@ impl SessionStore for PgSessionStore {
     ) -> Result<SessionKey, SaveError> {
         let key = crate::adapters::security::random_hex(32)
             .map_err(|e| SaveError::Other(anyhow::anyhow!("{e}")))?;
+        let state = storable(state);
         let json = serde_json::to_value(&state).map_err(|e| SaveError::Serialization(e.into()))?;
         let user = user_of(&state);
         let expires = expiry(ttl);
@@ -117,6 +200,7 @@ impl SessionStore for PgSessionStore {
         state: HashMap<String, String>,
         ttl: &Duration,
     ) -> Result<SessionKey, UpdateError> {
+        let state = storable(state);
         let json =
             serde_json::to_value(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
         let user = user_of(&state);

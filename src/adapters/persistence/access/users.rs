@@ -20,7 +20,8 @@ use crate::application::shared::{AuditEntry, Caller, StoreError};
 use crate::domain::access::{Email, Grant, Grants, Role, User};
 use crate::domain::shared::{AccessScope, JurisdictionPath};
 
-type Row = (Uuid, String, String, bool, bool, Option<DateTime<Utc>>);
+/// A user's columns: id, e-mail, password hash, admin, disabled, sessions valid after.
+pub(super) type Row = (Uuid, String, String, bool, bool, Option<DateTime<Utc>>);
 
 /// The columns of a [`User`], in [`Row`]'s order.
 const USER_COLUMNS: (
@@ -39,7 +40,7 @@ const USER_COLUMNS: (
     u::sessions_valid_after,
 );
 
-fn to_user(r: Row) -> Option<User> {
+pub(super) fn to_user(r: Row) -> Option<User> {
     Some(User {
         id: r.0,
         email: Email::parse(&r.1).ok()?,
@@ -498,7 +499,7 @@ impl DieselAdminQueries {
     }
 }
 
-fn to_grant(user_id: Uuid, role: &str, path: &str) -> Option<Grant> {
+pub(super) fn to_grant(user_id: Uuid, role: &str, path: &str) -> Option<Grant> {
     Some(Grant {
         user_id,
         role: Role::parse(role).ok()?,

@@ -14,7 +14,7 @@ use crate::adapters::persistence::landings::reads::{
 };
 use crate::adapters::persistence::landings::schema as l;
 use crate::adapters::persistence::shared::{
-    PgPool, PgPooled, ScopedRead, scope_patterns, store_err,
+    Binds, PgPool, PgPooled, ScopedRead, kept, kept_sql, scope_patterns, store_err,
 };
 use crate::application::landings::ports::{
     COUNT_CAP, FlagCount, ImportRecord, Keyset, LandingDetail, LandingFilter, LandingListItem,
@@ -215,8 +215,6 @@ impl LandingQueries for DieselLandingQueries {
         at: Keyset,
         per_page: i64,
     ) -> Result<Page<LandingListItem>, StoreError> {
-        use diesel::dsl::sql;
-        use diesel::sql_types::{Bool, Date};
         use l::surveyed_landings as s;
         let mut c = self.scoped(scope)?;
         let build = || {
@@ -277,19 +275,18 @@ impl LandingQueries for DieselLandingQueries {
                 total: i64,
             }
             let (exact, prefixes) = scope_patterns(scope);
-            let column = if f.flagged_only {
-                "flagged_unreviewed"
+            let text = if f.flagged_only {
+                "SELECT coalesce(sum(flagged_unreviewed), 0)::int8 AS total
+                 FROM landings.site_counts WHERE site_path = ANY($1) OR site_path LIKE ANY($2)"
             } else {
-                "landings"
+                "SELECT coalesce(sum(landings), 0)::int8 AS total
+                 FROM landings.site_counts WHERE site_path = ANY($1) OR site_path LIKE ANY($2)"
             };
-            let t: Total = diesel::sql_query(format!(
-                "SELECT coalesce(sum({column}), 0)::int8 AS total FROM landings.site_counts
-                 WHERE site_path = ANY($1) OR site_path LIKE ANY($2)"
-            ))
-            .bind::<diesel::sql_types::Array<Text>, _>(exact)
-            .bind::<diesel::sql_types::Array<Text>, _>(prefixes)
-            .get_result(&mut *c)
-            .map_err(store_err)?;
+            let t: Total = kept(text)
+                .text_array(exact)
+                .text_array(prefixes)
+                .get_result(&mut *c)
+                .map_err(store_err)?;
             Some(t.total)
         } else {
             None
@@ -297,7 +294,7 @@ impl LandingQueries for DieselLandingQueries {
         let total = match counted {
             Some(t) => t,
             None => build()
-                .select(sql::<diesel::sql_types::Int4>("1"))
+                .select(kept_sql::<diesel::sql_types::Int4>("1"))
                 .limit(COUNT_CAP + 1)
                 .load::<i32>(&mut *c)
                 .map_err(store_err)?
@@ -317,26 +314,33 @@ impl LandingQueries for DieselLandingQueries {
         let key_of = |p: &ListPosition| p.date.unwrap_or(earliest);
         let mut q = build();
         let backwards = matches!(at, Keyset::Before(_));
-        let (cmp, edge) = if backwards { (">", ">=") } else { ("<", "<=") };
         if let Keyset::After(p) | Keyset::Before(p) = at {
-            q = q.filter(
-                sql::<Bool>(&format!("list_date {edge} "))
-                    .bind::<Date, _>(key_of(&p))
-                    .sql(&format!(" AND (list_date {cmp} "))
-                    .bind::<Date, _>(key_of(&p))
-                    .sql(&format!(" OR source_id {cmp} "))
-                    .bind::<diesel::sql_types::Int8, _>(p.source_id)
-                    .sql(" OR (source_id = ")
-                    .bind::<diesel::sql_types::Int8, _>(p.source_id)
-                    .sql(&format!(" AND id {cmp} "))
-                    .bind::<diesel::sql_types::Uuid, _>(p.id)
-                    .sql("))"),
-            );
+            // (list_date, source_id, id) after (or before) the position's.
+            let (date, source, id) = (key_of(&p), p.source_id, p.id);
+            q = if backwards {
+                q.filter(
+                    s::list_date.ge(date).and(
+                        s::list_date
+                            .gt(date)
+                            .or(s::source_id.gt(source))
+                            .or(s::source_id.eq(source).and(s::id.gt(id))),
+                    ),
+                )
+            } else {
+                q.filter(
+                    s::list_date.le(date).and(
+                        s::list_date
+                            .lt(date)
+                            .or(s::source_id.lt(source))
+                            .or(s::source_id.eq(source).and(s::id.lt(id))),
+                    ),
+                )
+            };
         }
         q = if backwards {
-            q.order(sql::<Bool>("list_date ASC, source_id ASC, id ASC"))
+            q.order((s::list_date.asc(), s::source_id.asc(), s::id.asc()))
         } else {
-            q.order(sql::<Bool>("list_date DESC, source_id DESC, id DESC"))
+            q.order((s::list_date.desc(), s::source_id.desc(), s::id.desc()))
         };
         type Row = (
             Uuid,
@@ -651,14 +655,14 @@ impl LandingQueries for DieselLandingQueries {
             #[diesel(sql_type = Int8)]
             landings: i64,
         }
-        let rows: Vec<R> = diesel::sql_query(
+        let rows: Vec<R> = kept(
             "SELECT code, severity, sum(landings)::int8 AS landings
              FROM landings.flag_counts
              WHERE (site_path = ANY($1) OR site_path LIKE ANY($2))
              GROUP BY 1, 2 ORDER BY 3 DESC, 1",
         )
-        .bind::<diesel::sql_types::Array<Text>, _>(exact)
-        .bind::<diesel::sql_types::Array<Text>, _>(prefixes)
+        .text_array(exact)
+        .text_array(prefixes)
         .load(&mut *c)
         .map_err(store_err)?;
         Ok(rows
@@ -678,7 +682,7 @@ impl LandingQueries for DieselLandingQueries {
             version: i64,
         }
         let mut c = self.pool.get().map_err(store_err)?;
-        let v: V = diesel::sql_query("SELECT version FROM landings.read_models_version")
+        let v: V = kept("SELECT version FROM landings.read_models_version")
             .get_result(&mut c)
             .map_err(store_err)?;
         Ok(v.version)

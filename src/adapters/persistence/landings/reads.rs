@@ -5,14 +5,15 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use diesel::dsl::sql;
 use diesel::pg::{Pg, PgConnection};
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::Bool;
 use uuid::Uuid;
 
 use crate::adapters::persistence::landings::schema as l;
-use crate::adapters::persistence::shared::{scope_patterns, store_err, unreadable};
+use crate::adapters::persistence::shared::{
+    Binds, kept_sql, scope_patterns, store_err, unreadable,
+};
 use crate::application::landings::ports::{ImportLabel, LandingDetail, ReviewRecord};
 use crate::application::shared::StoreError;
 use crate::domain::landings::{
@@ -367,10 +368,11 @@ pub(crate) fn site_in_scope(
 ) -> Box<dyn BoxableExpression<l::surveyed_landings::table, Pg, SqlType = Bool>> {
     let (exact, prefixes) = scope_patterns(scope);
     Box::new(
-        sql::<Bool>("(landings.surveyed_landings.site_path = ANY(")
-            .bind::<diesel::sql_types::Array<Text>, _>(exact)
-            .sql(") OR landings.surveyed_landings.site_path LIKE ANY(")
-            .bind::<diesel::sql_types::Array<Text>, _>(prefixes)
-            .sql("))"),
+        kept_sql::<Bool>(
+            "(landings.surveyed_landings.site_path = ANY($1)
+              OR landings.surveyed_landings.site_path LIKE ANY($2))",
+        )
+        .text_array(exact)
+        .text_array(prefixes),
     )
 }

@@ -77,6 +77,9 @@ diesel::table! {
         error_count -> Int4,
         warning_count -> Int4,
         review_status -> Nullable<Text>,
+        /// Generated (stored): the landing date, or the earliest date when it has none; the
+        /// list's order.
+        list_date -> Date,
     }
 }
 

@@ -3,6 +3,7 @@
 //! and the platform's outbox and inboxes.
 
 mod error;
+mod kept;
 pub mod memory;
 mod outbox;
 mod pool;
@@ -11,9 +12,11 @@ mod scope;
 mod unit_of_work;
 
 pub use error::{kind_of, store_err, unreadable};
+pub use kept::{Binds, KeptQuery, KeptSql, kept, kept_sql};
 pub use outbox::DieselOutbox;
 pub use pool::{
-    APP_ROLE, MIGRATIONS, PgPool, PgPooled, app_url_from, check_app_role, connect, migrate, ping,
+    APP_ROLE, DEFAULT_GATE, MIGRATIONS, PgPool, PgPooled, app_url_from, check_app_role, connect,
+    migrate, ping, size_gate, take_turn,
 };
 pub use scope::{ScopedRead, scope_patterns, set_actor, set_scope};
 pub use unit_of_work::{AuditWriter, DieselTx, DieselUnitOfWork};

@@ -4,7 +4,7 @@
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
 
-use super::{PgPool, PgPooled, store_err};
+use super::{Binds, PgPool, PgPooled, kept, store_err};
 use crate::application::shared::StoreError;
 
 /// Sets the row-level-security scope of the current transaction to `scope`
@@ -19,8 +19,8 @@ pub fn set_scope(
 ) -> Result<(), StoreError> {
     let paths: Vec<String> = scope.paths().iter().map(|p| p.to_string()).collect();
     let json = serde_json::to_string(&paths).map_err(store_err)?;
-    diesel::sql_query("SELECT set_config('tasi.scope', $1, true)")
-        .bind::<diesel::sql_types::Text, _>(json)
+    kept("SELECT set_config('tasi.scope', $1, true)")
+        .text(json)
         .execute(conn)
         .map_err(store_err)?;
     Ok(())
@@ -33,8 +33,8 @@ pub fn set_scope(
 /// # Errors
 /// When the database refuses.
 pub fn set_actor(conn: &mut PgConnection, user_id: uuid::Uuid) -> Result<(), StoreError> {
-    diesel::sql_query("SELECT set_config('tasi.actor', $1, true)")
-        .bind::<diesel::sql_types::Text, _>(user_id.to_string())
+    kept("SELECT set_config('tasi.actor', $1, true)")
+        .text(user_id.to_string())
         .execute(conn)
         .map_err(store_err)?;
     Ok(())

@@ -71,7 +71,7 @@ pub(super) async fn blocking<T: Send + 'static>(
         state.hasher.clone(),
         state.clock.clone(),
     );
-    web::block(move || {
+    crate::adapters::http::shared::support::blocking(move || {
         f(&AdminPorts {
             uow: uow.as_ref(),
             accounts: accounts.as_ref(),
