@@ -211,27 +211,96 @@ pub fn choropleth(shapes: &[MapShape], fmt: &dyn Fn(f64) -> String) -> String {
     s
 }
 
-/// How far apart (drawing units, of a 720-unit-wide map) two points of an outline must be
-/// for both to be drawn: closer ones are one pixel or less at any width the pages use, and
-/// dropping them cuts the page's size (the municipal boundaries hold many).
-const OUTLINE_STEP: f64 = 1.0;
+/// How far (drawing units, of a 720-unit-wide map) an outline may move when it is
+/// simplified: under half a pixel at the widest the pages draw the map, a quarter at 360 px.
+const OUTLINE_TOLERANCE: f64 = 0.4;
 
-/// Writes one closed ring of already projected `points` to an SVG path `d`, skipping every
-/// point closer than [`OUTLINE_STEP`] to the last one drawn (the first is always drawn; a
-/// ring left with fewer than three points is not drawn).
-fn ring_path(d: &mut String, points: impl Iterator<Item = (f64, f64)>) {
-    let mut kept: Vec<(f64, f64)> = Vec::new();
-    for (x, y) in points {
-        match kept.last() {
-            Some(&(lx, ly)) if (x - lx).hypot(y - ly) < OUTLINE_STEP => {}
-            _ => kept.push((x, y)),
+/// The distance from `p` to the segment `a`–`b` (to `a` when the segment is a point).
+fn segment_distance(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    if len2 == 0.0 {
+        return (p.0 - a.0).hypot(p.1 - a.1);
+    }
+    let t = (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0);
+    (p.0 - (a.0 + t * dx)).hypot(p.1 - (a.1 + t * dy))
+}
+
+/// The points of the polyline `points` that Douglas–Peucker keeps at `tolerance`: the ends,
+/// and recursively the farthest point from the chord while it is farther than `tolerance`
+/// (D. H. Douglas and T. K. Peucker, "Algorithms for the reduction of the number of points
+/// required to represent a digitized line or its caricature", The Canadian Cartographer
+/// 10(2), 1973). Iterative, so a long outline cannot exhaust the stack.
+fn simplified(points: &[(f64, f64)], tolerance: f64) -> Vec<(f64, f64)> {
+    if points.len() < 3 {
+        return points.to_vec();
+    }
+    let mut keep = vec![false; points.len()];
+    keep[0] = true;
+    keep[points.len() - 1] = true;
+    let mut spans = vec![(0, points.len() - 1)];
+    while let Some((first, last)) = spans.pop() {
+        let mut farthest = (0.0, first);
+        for (i, p) in points.iter().enumerate().take(last).skip(first + 1) {
+            let d = segment_distance(*p, points[first], points[last]);
+            if d > farthest.0 {
+                farthest = (d, i);
+            }
+        }
+        if farthest.0 > tolerance {
+            keep[farthest.1] = true;
+            spans.push((first, farthest.1));
+            spans.push((farthest.1, last));
         }
     }
-    if kept.len() < 3 {
+    points
+        .iter()
+        .zip(keep)
+        .filter_map(|(p, k)| k.then_some(*p))
+        .collect()
+}
+
+/// Writes `tenths` (a length in tenths of a drawing unit) as the shortest SVG number:
+/// `12`, `1.5`, `.5`, `-.5`; a space first when it does not start with `-` and follows a
+/// number.
+fn push_tenths(d: &mut String, tenths: i64, after_number: bool) {
+    let sign = if tenths < 0 { "-" } else { "" };
+    if after_number && tenths >= 0 {
+        d.push(' ');
+    }
+    let (whole, tenth) = (tenths.abs() / 10, tenths.abs() % 10);
+    let _ = match (whole, tenth) {
+        (w, 0) => write!(d, "{sign}{w}"),
+        (0, t) => write!(d, "{sign}.{t}"),
+        (w, t) => write!(d, "{sign}{w}.{t}"),
+    };
+}
+
+/// Writes one closed ring of already projected `points` to an SVG path `d`: simplified
+/// ([`simplified`] at [`OUTLINE_TOLERANCE`]), rounded to a tenth of a unit, the first point
+/// absolute and the others relative to the one before (`M x y l dx dy …`). A ring left
+/// with fewer than three points is not drawn.
+fn ring_path(d: &mut String, points: impl Iterator<Item = (f64, f64)>) {
+    let mut ring: Vec<(f64, f64)> = points.collect();
+    if ring.len() > 1 && ring.first() != ring.last() {
+        let first = ring[0];
+        ring.push(first);
+    }
+    let mut kept = simplified(&ring, OUTLINE_TOLERANCE);
+    kept.pop(); // the closing point: `Z` draws it
+    let tenths = |v: f64| (v * 10.0).round() as i64;
+    let mut at: Vec<(i64, i64)> = kept.iter().map(|&(x, y)| (tenths(x), tenths(y))).collect();
+    at.dedup();
+    if at.len() < 3 {
         return;
     }
-    for (i, (x, y)) in kept.iter().enumerate() {
-        let _ = write!(d, "{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" });
+    d.push('M');
+    push_tenths(d, at[0].0, false);
+    push_tenths(d, at[0].1, true);
+    d.push('l');
+    for (i, pair) in at.windows(2).enumerate() {
+        push_tenths(d, pair[1].0 - pair[0].0, i > 0);
+        push_tenths(d, pair[1].1 - pair[0].1, true);
     }
     d.push('Z');
 }
@@ -463,6 +532,43 @@ fn trim(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_outline_keeps_its_corners_within_the_tolerance_and_is_written_relative() {
+        // A square whose sides carry many points, one of them 0.2 units off the line.
+        let mut square = Vec::new();
+        for i in 0..100 {
+            let wobble = if i == 50 { 0.2 } else { 0.0 };
+            square.push((10.0 + f64::from(i), 20.0 + wobble));
+        }
+        for i in 0..100 {
+            square.push((110.0, 20.0 + f64::from(i)));
+        }
+        for i in 0..100 {
+            square.push((110.0 - f64::from(i), 120.0));
+        }
+        for i in 0..100 {
+            square.push((10.0, 120.0 - f64::from(i)));
+        }
+        let mut d = String::new();
+        ring_path(&mut d, square.into_iter());
+        assert_eq!(d, "M10 20l100 0 0 100-100 0Z");
+
+        // A bump taller than the tolerance stays; tenths are written short.
+        let kept = simplified(&[(0.0, 0.0), (5.0, 0.5), (10.0, 0.0)], OUTLINE_TOLERANCE);
+        assert_eq!(kept.len(), 3);
+        let mut d = String::new();
+        ring_path(
+            &mut d,
+            [(0.0, 0.0), (5.0, 0.5), (10.0, 0.0), (5.0, -3.25)].into_iter(),
+        );
+        assert_eq!(d, "M0 0l5 .5 5-.5-5-3.3Z");
+
+        // Fewer than three points left: nothing is drawn.
+        let mut d = String::new();
+        ring_path(&mut d, [(0.0, 0.0), (0.1, 0.0), (0.0, 0.1)].into_iter());
+        assert_eq!(d, "");
+    }
 
     #[test]
     fn text_is_escaped_in_every_chart() {
