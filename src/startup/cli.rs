@@ -200,12 +200,31 @@ fn write_private(file: &Path, text: &str) -> std::io::Result<()> {
 /// Connections of `tasi serve`'s application pool (row-level security applies to them).
 const APP_POOL_SIZE: u32 = persistence::DEFAULT_GATE as u32;
 
+/// How many requests work on the database at once: four per processor, at least four and at
+/// most the pool's size. More at once only queue inside PostgreSQL, where a backend
+/// descheduled while it holds a buffer lock stalls the others: at 16 on this project's
+/// 2-processor machine, 1 % of `/flags` requests took 150 to 400 ms (p50 22 ms); at 8, p99
+/// was 34 to 38 ms for 7 % less throughput (`bench/load/run`). The PostgreSQL wiki's rule
+/// of thumb ("Number Of Database Connections": cores × 2 + spindles) points the same way.
+/// `TASI_DB_CONCURRENCY` sets it instead (1 to the pool's size), e.g. for a database on a
+/// larger machine of its own.
+fn db_concurrency() -> usize {
+    if let Some(n) = std::env::var("TASI_DB_CONCURRENCY")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        return n.clamp(1, APP_POOL_SIZE as usize);
+    }
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    (cores * 4).clamp(4, APP_POOL_SIZE as usize)
+}
+
 /// Serves with the application role's pool (row-level security applies to it) and a small
 /// owner pool for the relay and its subscribers.
 async fn serve(config: &Config, owner: persistence::PgPool) -> anyhow::Result<()> {
     let key = session_key(config)?;
     let pool = persistence::connect(&config.app_database_url, APP_POOL_SIZE)?;
-    persistence::size_gate(APP_POOL_SIZE as usize);
+    persistence::size_gate(db_concurrency());
     persistence::check_app_role(&pool)?;
     let platform = Platform::new(Some(pool), Some(owner));
     let synthetic = contexts()

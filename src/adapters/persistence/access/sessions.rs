@@ -208,10 +208,15 @@ impl SessionStore for PgSessionStore {
         let k = sha256_hex(key.as_ref());
         let updated = self
             .blocking(move |c| {
+                // A state equal to the stored one is not written again: when many requests
+                // of one session move its "last seen" in the same second, the first writes
+                // and the others find nothing to change, instead of each waiting for the
+                // row and a commit of its own.
                 Ok(diesel::update(
                     s::table
                         .filter(s::key_hash.eq(k))
-                        .filter(s::expires_at.gt(Utc::now())),
+                        .filter(s::expires_at.gt(Utc::now()))
+                        .filter(s::state.ne(json.clone())),
                 )
                 .set((
                     s::state.eq(json),
@@ -224,8 +229,9 @@ impl SessionStore for PgSessionStore {
             .map_err(UpdateError::Other)?;
         if updated == 0 {
             // Ended on the server while this request ran (logout, revocation, a password
-            // reset): nothing is written, and the cookie keeps a key that opens nothing.
-            tracing::info!("a session ended during its request stays ended");
+            // reset): nothing is written, and the cookie keeps a key that opens nothing. Or
+            // another request of the session wrote the same state first.
+            tracing::debug!("session not written: ended during its request, or unchanged");
         }
         Ok(key)
     }

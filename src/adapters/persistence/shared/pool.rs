@@ -33,11 +33,11 @@ pub fn connect(url: &str, size: u32) -> anyhow::Result<PgPool> {
 static GATE: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
 
 /// How many requests may work on the application pool at once when [`size_gate`] was not
-/// called: the pool size `tasi serve` uses.
+/// called (tests): the pool size `tasi serve` uses.
 pub const DEFAULT_GATE: usize = 16;
 
-/// Sizes the gate of [`take_turn`] to the application pool's size. Only the first call counts
-/// (the gate is process-wide, like the pool it guards).
+/// Sizes the gate of [`take_turn`]: how many requests may work on the application pool at
+/// once. Only the first call counts (the gate is process-wide, like the pool it guards).
 pub fn size_gate(permits: usize) {
     let _ = GATE.set(tokio::sync::Semaphore::new(permits.max(1)));
 }
