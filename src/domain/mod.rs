@@ -2,6 +2,7 @@
 //! the ports each context needs from outside. No I/O, no framework.
 
 pub mod access;
+pub mod estimation;
 pub mod geography;
 pub mod landings;
 pub mod shared;
