@@ -8,9 +8,13 @@
 //!   sizes.
 //! - [`peskaas`]: the PeskAAS national catch (tonnes per month) from CPUE by boat type and
 //!   the fleet census.
+//! - [`peskas`]: the Peskas estimate per municipality and month (mean catch per landing ×
+//!   trips per boat × boats) with seeded bootstrap limits, thin months marked, and the
+//!   tracker coverage graded.
 //!
 //! Every function is pure: numbers in, numbers out; the application feeds it the published
 //! views of the landings and tracking contexts.
 
 pub mod artfish;
 pub mod peskaas;
+pub mod peskas;
