@@ -15,8 +15,8 @@ pub use error::{kind_of, store_err, unreadable};
 pub use kept::{Binds, KeptQuery, KeptSql, kept, kept_sql};
 pub use outbox::DieselOutbox;
 pub use pool::{
-    APP_ROLE, DEFAULT_GATE, MIGRATIONS, PgPool, PgPooled, app_url_from, check_app_role, connect,
-    migrate, ping, size_gate, take_turn,
+    APP_ROLE, CheckedManager, DEFAULT_GATE, MIGRATIONS, PgPool, PgPooled, TRUSTED_FOR,
+    app_url_from, check_app_role, connect, migrate, ping, size_gate, take_turn,
 };
 pub use scope::{ScopedRead, scope_patterns, set_actor, set_scope};
 pub use unit_of_work::{AuditWriter, DieselTx, DieselUnitOfWork};
