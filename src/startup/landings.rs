@@ -44,7 +44,7 @@ impl Context for Landings {
         vec![ImportSource {
             source: peskaas::SOURCE,
             about: "The PeskAAS tables: municipalities.geojson, stations.csv, species.csv, \
-                    trips.csv, catches.csv (and tracked_trips.csv when present)",
+                    trips.csv, catches.csv (and tracked_trips.csv, fleet_census.csv when present)",
             location: "DIR",
             location_help: "The directory holding the files",
         }]

@@ -154,7 +154,9 @@ macro_rules! contexts {
     };
 }
 
-contexts![access, geography, landings, tracking, spatial_catch];
+// One line: a context registers itself here with its name alone (tests/contexts.rs).
+#[rustfmt::skip]
+contexts![access, geography, landings, tracking, spatial_catch, estimation];
 
 /// The platform every context runs on: the pools, the one unit of work, the relay, and
 /// what the contexts registered.

@@ -6,6 +6,7 @@
 pub mod shared;
 
 pub mod access;
+pub mod estimation;
 pub mod landings;
 pub mod spatial_catch;
 pub mod tracking;

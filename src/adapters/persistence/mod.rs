@@ -3,6 +3,7 @@
 //! transaction runner and row-level-security scope).
 
 pub mod access;
+pub mod estimation;
 pub mod geography;
 pub mod landings;
 pub mod shared;

@@ -16,5 +16,6 @@
 //! views of the landings and tracking contexts.
 
 pub mod artfish;
+pub mod census;
 pub mod peskaas;
 pub mod peskas;

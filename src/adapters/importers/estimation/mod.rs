@@ -1,0 +1,3 @@
+//! The estimation context's importers: the PeskAAS fleet census.
+
+pub mod fleet_census;

@@ -1,0 +1,70 @@
+//! The estimation context's ports.
+
+use chrono::NaiveDate;
+
+use crate::application::shared::{StoreError, Transaction};
+use crate::domain::estimation::census::CensusArea;
+use crate::domain::estimation::peskaas::FleetBoatType;
+use crate::domain::shared::AccessScope;
+
+/// A census area with the jurisdictions it covers, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCensusArea {
+    /// The area and its fleet.
+    pub area: CensusArea,
+    /// The jurisdiction paths of its municipalities.
+    pub jurisdictions: Vec<String>,
+}
+
+/// The writes of a fleet census import.
+pub trait FleetCensusWrites {
+    /// The path of the municipality called `name` (`Timor-Leste/Viqueque`), if geography
+    /// knows one.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn municipality_path(&mut self, name: &str) -> Result<Option<String>, StoreError>;
+
+    /// Stores `area` (replacing the area's row of an earlier import, which goes to the
+    /// history); true when it changed anything.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn store_area(&mut self, area: &StoredCensusArea, source: &str) -> Result<bool, StoreError>;
+}
+
+/// The transaction of the estimation use cases.
+pub trait EstimationTx: Transaction {
+    /// The writes of a fleet census import.
+    fn census(&mut self) -> &mut dyn FleetCensusWrites;
+}
+
+/// A month's CPUE of one boat type, from the landings' published monthly summary
+/// (`peskaas-2020`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BoatTypeCpue {
+    /// First day of the month.
+    pub month: NaiveDate,
+    /// The boat type.
+    pub boat_type: FleetBoatType,
+    /// kg per fisher-hour.
+    pub cpue: f64,
+    /// Surveyed landings behind it.
+    pub landings: i64,
+}
+
+/// What the estimates read, under the caller's scope.
+pub trait EstimationQueries: Send + Sync {
+    /// The census areas the scope sees.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn census(&self, scope: &AccessScope) -> Result<Vec<StoredCensusArea>, StoreError>;
+
+    /// The national CPUE of each month and boat type (canoe, motor boat), when the scope
+    /// sees the nation's summaries; empty otherwise.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn boat_type_cpue(&self, scope: &AccessScope) -> Result<Vec<BoatTypeCpue>, StoreError>;
+}

@@ -1,0 +1,195 @@
+//! The estimation context end to end: `tasi import peskaas DIR` loads the fleet census
+//! beside the landings, and `/estimates/peskaas.csv` raises each month's CPUE by boat type
+//! to the census's fleet, checked against a computation of its own from the files and the
+//! monthly summary.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use common::{TestDb, client, get, log_in_as, peskaas_dir, spawn_app};
+use reqwest::StatusCode;
+use tasi::application::access::NewGrants;
+use tasi::domain::access::Role;
+use tasi::domain::shared::JurisdictionPath;
+
+fn tasi(db: &TestDb, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tasi"))
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+/// Canoes and motor boats of the census file, summed over its areas.
+fn census_fleet(path: &std::path::Path) -> (f64, f64) {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{e}"));
+    let h = r.headers().unwrap_or_else(|e| panic!("{e}")).clone();
+    let col = |name: &str| {
+        h.iter()
+            .position(|c| c == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let (canoe, j, k, y) = (
+        col("canoes_beiro"),
+        col("motor_boats_johnson"),
+        col("motor_boats_ketinting"),
+        col("motor_boats_yamaha"),
+    );
+    let mut fleet = (0.0, 0.0);
+    for rec in r.records() {
+        let rec = rec.unwrap_or_else(|e| panic!("{e}"));
+        let n = |i: usize| rec.get(i).unwrap_or("0").parse::<f64>().unwrap_or(0.0);
+        fleet.0 += n(canoe);
+        fleet.1 += n(j) + n(k) + n(y);
+    }
+    fleet
+}
+
+/// (month, column) → value of a CSV whose first columns are month and a kind.
+fn table(
+    text: &str,
+    month_col: &str,
+    kind_col: &str,
+) -> BTreeMap<(String, String), BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let h = r.headers().unwrap_or_else(|e| panic!("{e}")).clone();
+    let mut out = BTreeMap::new();
+    for rec in r.records() {
+        let rec = rec.unwrap_or_else(|e| panic!("{e}"));
+        let row: BTreeMap<String, String> = h
+            .iter()
+            .zip(rec.iter())
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let key = (row[month_col].clone(), row[kind_col].clone());
+        out.insert(key, row);
+    }
+    out
+}
+
+#[actix_web::test]
+async fn the_census_is_imported_with_the_landings_and_raises_each_months_cpue() {
+    let db = TestDb::new();
+    let sample = common::peskaas_sample(8);
+    let census = peskaas_dir().join("fleet_census.csv");
+    std::fs::copy(&census, sample.0.join("fleet_census.csv")).unwrap_or_else(|e| panic!("{e}"));
+    let dir = sample.0.display().to_string();
+    let (ok, out, err) = tasi(&db, &["import", "peskaas", &dir]);
+    assert!(ok, "{out}\n{err}");
+    assert!(
+        out.contains("fleet_census.csv: 11 areas read, 11 written, 0 unchanged"),
+        "{out}"
+    );
+    // "Dili (Atauro)" covers two municipalities.
+    assert_eq!(
+        db.count(
+            "SELECT count(*) AS n FROM estimation.fleet_census \
+             WHERE area = 'Dili (Atauro)' AND cardinality(jurisdiction_paths) = 2"
+        ),
+        1
+    );
+
+    // Imported again: nothing changes.
+    let (ok, out, err) = tasi(&db, &["import", "peskaas", &dir]);
+    assert!(ok, "{out}\n{err}");
+    assert!(
+        out.contains("11 areas read, 0 written, 11 unchanged"),
+        "{out}"
+    );
+
+    // A census with a value that is not a count stops, naming line and column, and the
+    // census already stored stays.
+    let text = std::fs::read_to_string(&census).unwrap_or_else(|e| panic!("{e}"));
+    let text = text.replacen("2,Lautem,430,74,", "2,Lautem,430,seventy,", 1);
+    std::fs::write(sample.0.join("fleet_census.csv"), text).unwrap_or_else(|e| panic!("{e}"));
+    let (ok, out, err) = tasi(&db, &["import", "peskaas", &dir]);
+    assert!(!ok, "{out}");
+    assert!(
+        err.contains("fleet_census.csv:3: canoes_beiro: `seventy` is not a count"),
+        "{err}"
+    );
+    assert_eq!(
+        db.count("SELECT sum(canoes)::int8 AS n FROM estimation.fleet_census"),
+        census_fleet(&census).0 as i64
+    );
+
+    let country = JurisdictionPath::root("Timor-Leste").unwrap_or_else(|e| panic!("{e}"));
+    common::add_user_as(
+        &db,
+        "analyst@fisheries.tl",
+        "a long passphrase here",
+        &NewGrants::On(Role::Analyst, country),
+    );
+    let atauro = JurisdictionPath::parse("Timor-Leste/Atauro").unwrap_or_else(|e| panic!("{e}"));
+    common::add_user_as(
+        &db,
+        "atauro@fisheries.tl",
+        "a long passphrase here",
+        &NewGrants::On(Role::Analyst, atauro),
+    );
+    let base = spawn_app(&db);
+    let c = client();
+    let r = log_in_as(&c, &base, "analyst@fisheries.tl", "a long passphrase here").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, estimate) = get(&c, &format!("{base}/estimates/peskaas.csv")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        estimate.starts_with("month,boat_type,cpue,boats,catch_t"),
+        "{estimate}"
+    );
+    let (status, summary) = get(&c, &format!("{base}/landings/summary.csv?scope=boat_type")).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (canoes, motor) = census_fleet(&census);
+    let got = table(&estimate, "month", "boat_type");
+    let cpues = table(&summary, "month", "boat_type");
+    assert!(!cpues.is_empty());
+    let mut months = 0;
+    for ((month, boat), row) in &cpues {
+        let cpue: f64 = row["cpue"].parse().unwrap_or_else(|e| panic!("{e}"));
+        let (per_trip, trips, boats) = match boat.as_str() {
+            "canoe" => (4.0, 8.2, canoes),
+            "motor" => (10.0, 15.3, motor),
+            _ => continue,
+        };
+        let want = cpue * per_trip * trips * boats / 1000.0;
+        let have = &got[&(month.clone(), boat.clone())];
+        let catch: f64 = have["catch_t"].parse().unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            (catch - want).abs() < 0.0015,
+            "{month} {boat}: {catch} vs {want}"
+        );
+        assert_eq!(have["boats"], format!("{boats}"));
+        months += 1;
+    }
+    assert!(months > 20, "{months} month-boat types");
+    // Each national row is the sum of its month's boat types.
+    for ((month, boat), row) in &got {
+        if boat != "national" {
+            continue;
+        }
+        let parts: f64 = got
+            .iter()
+            .filter(|((m, b), _)| m == month && b != "national")
+            .map(|(_, r)| r["catch_t"].parse::<f64>().unwrap_or(0.0))
+            .sum();
+        let national: f64 = row["catch_t"].parse().unwrap_or_else(|e| panic!("{e}"));
+        assert!((national - parts).abs() < 0.003, "{month}");
+    }
+
+    // A municipal scope sees no national summary: its estimate is empty, not national.
+    let c = client();
+    let r = log_in_as(&c, &base, "atauro@fisheries.tl", "a long passphrase here").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, mine) = get(&c, &format!("{base}/estimates/peskaas.csv")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(mine.trim(), "month,boat_type,cpue,boats,catch_t", "{mine}");
+}
