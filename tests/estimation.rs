@@ -193,3 +193,109 @@ async fn the_census_is_imported_with_the_landings_and_raises_each_months_cpue() 
     assert_eq!(status, StatusCode::OK);
     assert_eq!(mine.trim(), "month,boat_type,cpue,boats,catch_t", "{mine}");
 }
+
+#[actix_web::test]
+async fn the_peskas_estimate_raises_mean_catch_by_trips_per_boat_with_reproducible_limits() {
+    let db = TestDb::new();
+    let sample = common::peskaas_sample(3);
+    for f in ["fleet_census.csv", "tracked_trips.csv"] {
+        std::fs::copy(peskaas_dir().join(f), sample.0.join(f)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let dir = sample.0.display().to_string();
+    let (ok, out, err) = tasi(&db, &["import", "peskaas", &dir]);
+    assert!(ok, "{out}\n{err}");
+    let country = JurisdictionPath::root("Timor-Leste").unwrap_or_else(|e| panic!("{e}"));
+    common::add_user_as(
+        &db,
+        "analyst@fisheries.tl",
+        "a long passphrase here",
+        &NewGrants::On(Role::Analyst, country),
+    );
+    let baucau = JurisdictionPath::parse("Timor-Leste/Baucau").unwrap_or_else(|e| panic!("{e}"));
+    common::add_user_as(
+        &db,
+        "baucau@fisheries.tl",
+        "a long passphrase here",
+        &NewGrants::On(Role::Analyst, baucau),
+    );
+    let base = spawn_app(&db);
+    let c = client();
+    let r = log_in_as(&c, &base, "analyst@fisheries.tl", "a long passphrase here").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, csv) = get(&c, &format!("{base}/estimates/peskas.csv")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, again) = get(&c, &format!("{base}/estimates/peskas.csv")).await;
+    assert_eq!(csv, again, "the same data, the same limits");
+    let rows = table(&csv, "municipality", "month");
+    assert!(rows.len() > 10, "{csv}");
+    let num = |r: &BTreeMap<String, String>, k: &str| -> f64 {
+        r[k].parse()
+            .unwrap_or_else(|e| panic!("{k} `{}`: {e}", r[k]))
+    };
+    for ((area, month), r) in &rows {
+        let (catch, low, high) = (
+            num(r, "catch_kg"),
+            num(r, "catch_lower"),
+            num(r, "catch_upper"),
+        );
+        assert!(
+            low <= catch + 0.1 && catch <= high + 0.1,
+            "{area} {month}: {low} {catch} {high}"
+        );
+        let coverage = num(r, "devices") / num(r, "boats");
+        assert!(
+            (num(r, "coverage") - coverage).abs() < 0.0001,
+            "{area} {month}"
+        );
+        assert_eq!(
+            r["thin"] == "true",
+            num(r, "landings") < 3.0,
+            "{area} {month}"
+        );
+    }
+
+    // One area-month computed again in SQL from the published views: mean catch of its
+    // valid canoe and motor-boat landings × mean trips of its devices that month (without
+    // each device's first and last months) × its canoes and motor boats.
+    let ((area, month), r) = rows
+        .iter()
+        .max_by(|a, b| num(a.1, "landings").total_cmp(&num(b.1, "landings")))
+        .unwrap_or_else(|| panic!("a row"));
+    let paths = format!(
+        "(SELECT unnest(jurisdiction_paths) FROM estimation.fleet_census WHERE area = '{area}')"
+    );
+    let in_area = |col: &str| {
+        format!("split_part({col}, '/', 1) || '/' || split_part({col}, '/', 2) IN {paths}")
+    };
+    let expected = db.float(&format!(
+        "WITH l AS (SELECT avg(catch_kg) AS mean FROM landings.v2_validated_landings
+                    WHERE counts_in_summaries AND {}
+                      AND to_char(landing_date, 'YYYY-MM') = '{month}'),
+              t AS (SELECT imei, to_char(trip_date, 'YYYY-MM') AS m, count(DISTINCT id) AS n
+                    FROM tracking.v1_tracked_trips
+                    WHERE is_valid AND imei IS NOT NULL AND imei <> '' AND {}
+                    GROUP BY 1, 2),
+              d AS (SELECT imei, min(m) AS first, max(m) AS last FROM t GROUP BY 1),
+              tpb AS (SELECT avg(n) AS mean FROM t JOIN d USING (imei)
+                      WHERE m = '{month}' AND m <> first AND m <> last),
+              b AS (SELECT sum(canoes + motor_johnson + motor_ketinting + motor_yamaha) AS n
+                    FROM estimation.fleet_census WHERE area = '{area}')
+         SELECT (l.mean * tpb.mean * b.n)::float8 AS v FROM l, tpb, b",
+        in_area("site_path"),
+        in_area("site_path"),
+    ));
+    assert!(
+        (num(r, "catch_kg") - expected).abs() < 0.05 + expected * 1e-9,
+        "{area} {month}: {} vs {expected}",
+        r["catch_kg"]
+    );
+
+    // A Baucau analyst gets Baucau's rows only.
+    let c = client();
+    let r = log_in_as(&c, &base, "baucau@fisheries.tl", "a long passphrase here").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, mine) = get(&c, &format!("{base}/estimates/peskas.csv")).await;
+    let mine = table(&mine, "municipality", "month");
+    assert!(!mine.is_empty());
+    assert!(mine.keys().all(|(area, _)| area == "Baucau"), "{mine:?}");
+}

@@ -42,8 +42,10 @@ impl Context for Estimation {
 
     fn http_data(&self, platform: &Platform) -> anyhow::Result<Vec<AppData>> {
         let pool = app_pool(platform)?;
+        let queries = Arc::new(DieselEstimationQueries::new(pool));
         Ok(vec![web::data(EstimationPages {
-            queries: Arc::new(DieselEstimationQueries::new(pool)),
+            queries: queries.clone(),
+            peskas: queries,
         })])
     }
 }

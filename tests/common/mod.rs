@@ -88,6 +88,20 @@ impl TestDb {
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
             .n
     }
+
+    /// Runs a query returning one double precision `v`.
+    pub fn float(&self, sql: &str) -> f64 {
+        #[derive(QueryableByName)]
+        struct V {
+            #[diesel(sql_type = diesel::sql_types::Double)]
+            v: f64,
+        }
+        let mut c = self.pool.get().unwrap_or_else(|e| panic!("{e}"));
+        diesel::sql_query(sql)
+            .get_result::<V>(&mut c)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .v
+    }
 }
 
 impl Drop for TestDb {

@@ -3,4 +3,5 @@
 
 pub mod census;
 pub mod peskaas;
+pub mod peskas;
 pub mod ports;

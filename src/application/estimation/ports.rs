@@ -68,3 +68,46 @@ pub trait EstimationQueries: Send + Sync {
     /// [`StoreError`] when the database fails.
     fn boat_type_cpue(&self, scope: &AccessScope) -> Result<Vec<BoatTypeCpue>, StoreError>;
 }
+
+/// A surveyed landing as the Peskas estimate reads it (landings' published
+/// `v2_validated_landings`: valid, of a canoe or motor boat).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EstimationLanding {
+    /// The landing site's jurisdiction path.
+    pub site_path: String,
+    /// First day of the landing's month.
+    pub month: NaiveDate,
+    /// Catch (kg).
+    pub catch_kg: f64,
+    /// Value (USD) as the summaries count it, when it has one.
+    pub value_usd: Option<f64>,
+}
+
+/// A tracked trip as the Peskas estimate reads it (tracking's published
+/// `v1_tracked_trips`: valid trips).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EstimationTrip {
+    /// The tracker (IMEI) that recorded it.
+    pub device: String,
+    /// The landing site's jurisdiction path.
+    pub site_path: String,
+    /// First day of the trip's month.
+    pub month: NaiveDate,
+    /// The trip's id.
+    pub trip: String,
+}
+
+/// What the Peskas estimate reads, under the caller's scope.
+pub trait PeskasInputs: Send + Sync {
+    /// The valid surveyed landings of canoes and motor boats.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn landings(&self, scope: &AccessScope) -> Result<Vec<EstimationLanding>, StoreError>;
+
+    /// The valid tracked trips with a tracker.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    fn trips(&self, scope: &AccessScope) -> Result<Vec<EstimationTrip>, StoreError>;
+}

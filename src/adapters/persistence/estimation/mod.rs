@@ -9,7 +9,8 @@ use diesel::sql_types::{Array, BigInt, Date, Double, Integer, Nullable, Text};
 
 use crate::adapters::persistence::shared::{Binds, DieselTx, PgPool, ScopedRead, kept, store_err};
 use crate::application::estimation::ports::{
-    BoatTypeCpue, EstimationQueries, EstimationTx, FleetCensusWrites, StoredCensusArea,
+    BoatTypeCpue, EstimationLanding, EstimationQueries, EstimationTrip, EstimationTx,
+    FleetCensusWrites, PeskasInputs, StoredCensusArea,
 };
 use crate::application::shared::{StoreError, Transaction};
 use crate::domain::estimation::census::CensusArea;
@@ -195,6 +196,72 @@ impl EstimationQueries for DieselEstimationQueries {
                     cpue: r.cpue,
                     landings: r.landings,
                 })
+            })
+            .collect())
+    }
+}
+
+impl PeskasInputs for DieselEstimationQueries {
+    fn landings(&self, scope: &AccessScope) -> Result<Vec<EstimationLanding>, StoreError> {
+        #[derive(QueryableByName)]
+        struct R {
+            #[diesel(sql_type = Text)]
+            site_path: String,
+            #[diesel(sql_type = Date)]
+            month: NaiveDate,
+            #[diesel(sql_type = Double)]
+            catch_kg: f64,
+            #[diesel(sql_type = Nullable<Double>)]
+            value_usd: Option<f64>,
+        }
+        let mut c = ScopedRead::open(&self.pool, scope)?;
+        let rows: Vec<R> = kept(
+            "SELECT site_path, date_trunc('month', landing_date)::date AS month, catch_kg,
+                    summary_value_usd AS value_usd
+             FROM landings.v2_validated_landings
+             WHERE counts_in_summaries AND landing_date IS NOT NULL",
+        )
+        .load(&mut **c)
+        .map_err(store_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| EstimationLanding {
+                site_path: r.site_path,
+                month: r.month,
+                catch_kg: r.catch_kg,
+                value_usd: r.value_usd,
+            })
+            .collect())
+    }
+
+    fn trips(&self, scope: &AccessScope) -> Result<Vec<EstimationTrip>, StoreError> {
+        #[derive(QueryableByName)]
+        struct R {
+            #[diesel(sql_type = Text)]
+            device: String,
+            #[diesel(sql_type = Text)]
+            site_path: String,
+            #[diesel(sql_type = Date)]
+            month: NaiveDate,
+            #[diesel(sql_type = Text)]
+            trip: String,
+        }
+        let mut c = ScopedRead::open(&self.pool, scope)?;
+        let rows: Vec<R> = kept(
+            "SELECT imei AS device, site_path,
+                    date_trunc('month', trip_date)::date AS month, id::text AS trip
+             FROM tracking.v1_tracked_trips
+             WHERE is_valid AND imei IS NOT NULL AND imei <> '' AND trip_date IS NOT NULL",
+        )
+        .load(&mut **c)
+        .map_err(store_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| EstimationTrip {
+                device: r.device,
+                site_path: r.site_path,
+                month: r.month,
+                trip: r.trip,
             })
             .collect())
     }

@@ -1,0 +1,1 @@
+DROP VIEW landings.v2_validated_landings;
