@@ -108,6 +108,37 @@ async fn an_officer_logs_in_and_reads_the_dashboard_the_list_a_landing_and_the_s
         "window of the 12 months up to the latest data"
     );
     assert!(dash.contains("Landings surveyed") && dash.contains("CPUE"));
+    // A sum of surveyed landings is never called "catch" or "value" alone (it is not the
+    // whole fleet's): every such word of the page's text follows "surveyed".
+    let mut shown = String::new();
+    let mut in_tag = false;
+    for ch in dash.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                shown.push(' ');
+            }
+            c if !in_tag => shown.push(c),
+            _ => {}
+        }
+    }
+    let words: Vec<String> = shown
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    for (i, w) in words.iter().enumerate() {
+        if w == "catch" || w == "value" {
+            assert_eq!(
+                i.checked_sub(1).map(|j| words[j].as_str()),
+                Some("surveyed"),
+                "`{w}` alone, after: {:?}",
+                &words[i.saturating_sub(5)..i]
+            );
+        }
+    }
+    assert!(shown.contains("Surveyed catch") && shown.contains("Surveyed value"));
     assert_eq!(dash.matches("<svg").count(), 3, "chart, species, map");
     assert!(dash.contains("Atauro") && dash.contains("Others"));
 

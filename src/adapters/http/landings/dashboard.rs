@@ -89,12 +89,12 @@ fn prepare(d: &Dashboard, muni: Option<String>, whole_scope: String) -> Option<D
             unit: "",
         },
         Figure {
-            label: "Catch",
+            label: "Surveyed catch",
             value: num(t.catch_kg / 1000.0, 1),
             unit: "t",
         },
         Figure {
-            label: "Value",
+            label: "Surveyed value",
             value: num(t.value_usd, 0),
             unit: "USD",
         },

@@ -47,7 +47,7 @@ pub fn monthly_chart(months: &[(String, f64, f64)]) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="mc-title" class="chart"><title id="mc-title">Monthly catch (bars, tonnes) and CPUE (line, kg per fisher-hour)</title>"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="mc-title" class="chart"><title id="mc-title">Monthly surveyed catch (bars, tonnes) and CPUE (line, kg per fisher-hour)</title>"#
     );
     for i in 0..=4 {
         let y = top + ph - ph * i as f64 / 4.0;
@@ -111,7 +111,7 @@ pub fn monthly_chart(months: &[(String, f64, f64)]) -> String {
     let ly = h - 18.0;
     let _ = write!(
         s,
-        r##"<rect x="{left}" y="{:.1}" width="16" height="12" fill="#1f5f8b"/><text x="{:.1}" y="{:.1}" font-size="14" fill="#333">Catch, tonnes (left axis)</text><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#b3541e" stroke-width="2"/><circle cx="{:.1}" cy="{:.1}" r="3" fill="#b3541e"/><text x="{:.1}" y="{:.1}" font-size="14" fill="#333">CPUE, kg per fisher-hour (right axis)</text></svg>"##,
+        r##"<rect x="{left}" y="{:.1}" width="16" height="12" fill="#1f5f8b"/><text x="{:.1}" y="{:.1}" font-size="14" fill="#333">Surveyed catch, tonnes (left axis)</text><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#b3541e" stroke-width="2"/><circle cx="{:.1}" cy="{:.1}" r="3" fill="#b3541e"/><text x="{:.1}" y="{:.1}" font-size="14" fill="#333">CPUE, kg per fisher-hour (right axis)</text></svg>"##,
         ly - 10.0,
         left + 22.0,
         ly,
@@ -184,7 +184,7 @@ pub fn choropleth(shapes: &[MapShape], fmt: &dyn Fn(f64) -> String) -> String {
     let h = map_h + LEGEND_H;
     let max = shapes.iter().filter_map(|s| s.2).fold(0.0, f64::max);
     let mut s = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0}" role="img" aria-labelledby="map-title" class="map"><title id="map-title">Municipalities shaded by catch</title>"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0}" role="img" aria-labelledby="map-title" class="map"><title id="map-title">Municipalities shaded by surveyed catch</title>"#
     );
     for (name, polygons, value, label) in shapes {
         let fill = match value {
