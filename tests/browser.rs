@@ -135,6 +135,16 @@ async fn every_page_fits_a_phone_without_sideways_scrolling() {
     writer.flush().unwrap_or_else(|e| panic!("{e}"));
     drop(writer);
     common::import_tracks(&db, &tracks.0).unwrap_or_else(|e| panic!("{e}"));
+    // The fleet census, so that the estimates page has its charts and tables.
+    let census = tasi::adapters::importers::estimation::fleet_census::PeskaasFleetCensus(
+        db.platform().uow().clone(),
+    );
+    tasi::application::ingestion::ports::Importer::import(
+        &census,
+        &tasi::application::shared::Caller::system("test"),
+        &common::peskaas_dir(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let root = JurisdictionPath::parse("Timor-Leste").unwrap_or_else(|e| panic!("{e}"));
     add_user_as(&db, ADMIN, PASSWORD, &NewGrants::On(Role::Admin, root));
     let base = spawn_state(db.state(false));
@@ -154,6 +164,7 @@ async fn every_page_fits_a_phone_without_sideways_scrolling() {
         "/flags",
         "/reviews",
         "/tracking",
+        "/estimates",
         "/imports",
         "/imports/{id}",
         "/tracking/trips/{id}",

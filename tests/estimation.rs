@@ -290,10 +290,36 @@ async fn the_peskas_estimate_raises_mean_catch_by_trips_per_boat_with_reproducib
         r["catch_kg"]
     );
 
+    // The page: the chosen area's months with their limits, and the national estimate.
+    let (status, page) = get(&c, &format!("{base}/estimates?area=Baucau")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("<option value=\"Baucau\" selected>"),
+        "{page}"
+    );
+    assert!(page.contains("Peskas catch estimate of Baucau"));
+    assert!(page.contains("95 % limits") && page.contains("PeskAAS: national catch"));
+    let baucau_months = rows.keys().filter(|(a, _)| a == "Baucau").count();
+    let chart = page
+        .split("<svg")
+        .nth(1)
+        .and_then(|c| c.split("</svg>").next())
+        .unwrap_or_default();
+    // A bar per month, and the legend's two swatches.
+    assert_eq!(
+        chart.matches("<rect ").count(),
+        baucau_months + 2,
+        "{chart}"
+    );
+    assert_eq!(chart.matches("95 % limits ").count(), baucau_months);
+
     // A Baucau analyst gets Baucau's rows only.
     let c = client();
     let r = log_in_as(&c, &base, "baucau@fisheries.tl", "a long passphrase here").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = get(&c, &format!("{base}/estimates")).await;
+    assert!(page.contains("Peskas catch estimate of Baucau"));
+    assert!(page.contains("No national estimate in your scope"));
     let (_, mine) = get(&c, &format!("{base}/estimates/peskas.csv")).await;
     let mine = table(&mine, "municipality", "month");
     assert!(!mine.is_empty());

@@ -532,6 +532,7 @@ async fn pages_show_a_user_what_their_role_and_scope_open() {
             "Landings",
             "Monthly summary",
             "Quality flags",
+            "Estimates",
             "Tracking"
         ]
     );
@@ -552,6 +553,7 @@ async fn pages_show_a_user_what_their_role_and_scope_open() {
             "Monthly summary",
             "Quality flags",
             "Reviews",
+            "Estimates",
             "Tracking",
             "Imports"
         ]

@@ -6,7 +6,7 @@ use super::cli::ImportSource;
 use super::web::{self, AppData};
 use super::{Context, Platform, app_pool};
 use crate::adapters::http::estimation::{self as pages, EstimationPages};
-use crate::adapters::http::shared::routes::Endpoint;
+use crate::adapters::http::shared::routes::{Endpoint, NavEntry};
 use crate::adapters::importers::estimation::fleet_census::PeskaasFleetCensus;
 use crate::adapters::persistence::estimation::DieselEstimationQueries;
 use crate::adapters::persistence::shared::DieselUnitOfWork;
@@ -38,6 +38,10 @@ impl Context for Estimation {
 
     fn endpoints(&self) -> Vec<Endpoint> {
         pages::endpoints()
+    }
+
+    fn navigation(&self) -> Vec<NavEntry> {
+        pages::navigation()
     }
 
     fn http_data(&self, platform: &Platform) -> anyhow::Result<Vec<AppData>> {

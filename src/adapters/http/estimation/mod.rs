@@ -6,13 +6,22 @@ use std::sync::Arc;
 use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use askama::Template;
+use askama_web::WebTemplate;
+use serde::Deserialize;
+
 use crate::adapters::http::shared::export::{Export, audited_table};
-use crate::adapters::http::shared::routes::Endpoint;
+use crate::adapters::http::shared::page::render;
+use crate::adapters::http::shared::routes::{Endpoint, NavEntry};
 use crate::adapters::http::shared::state::AppState;
+use crate::adapters::http::shared::svg::{self, EstimateBar};
+use crate::adapters::http::shared::views::{Choice, Chrome, int, num};
 use crate::application::estimation::peskaas::{PeskaasMonth, peskaas_estimate};
 use crate::application::estimation::peskas::{PeskasRow, peskas_estimate};
 use crate::application::estimation::ports::{EstimationQueries, PeskasInputs};
 use crate::domain::access::Permission;
+use crate::domain::estimation::peskaas::FleetBoatType;
+use crate::domain::estimation::peskas::REPLICATES;
 
 /// What the estimation pages reach beside the [`AppState`].
 pub struct EstimationPages {
@@ -25,9 +34,200 @@ pub struct EstimationPages {
 /// The routes of the estimation pages.
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
+        Endpoint::get("/estimates", estimates_page),
         Endpoint::get("/estimates/peskaas.csv", peskaas_csv),
         Endpoint::get("/estimates/peskas.csv", peskas_csv),
     ]
+}
+
+/// The estimation pages' entry in the navigation.
+pub fn navigation() -> Vec<NavEntry> {
+    vec![NavEntry {
+        order: 55,
+        key: "estimates",
+        label: "Estimates",
+        href: "/estimates",
+        needs: Permission::View,
+    }]
+}
+
+/// A month of a census area on the estimates page.
+#[derive(Debug, Clone)]
+pub struct PeskasView {
+    month: String,
+    catch_kg: String,
+    limits: String,
+    value: String,
+    landings: String,
+    devices: String,
+    trips_per_boat: String,
+    boats: String,
+    coverage: String,
+    thin: bool,
+}
+
+/// A month of the national estimate on the estimates page.
+#[derive(Debug, Clone)]
+pub struct PeskaasView {
+    month: String,
+    canoe: String,
+    motor: String,
+    catch_t: String,
+    note: String,
+}
+
+/// `/estimates`.
+#[derive(Template, WebTemplate)]
+#[template(path = "estimation/index.html")]
+pub struct EstimatesPage {
+    chrome: Chrome,
+    replicates: usize,
+    areas: Vec<Choice>,
+    peskas_svg: String,
+    coverage_note: String,
+    peskas_rows: Vec<PeskasView>,
+    peskaas_svg_national: String,
+    peskaas_rows: Vec<PeskaasView>,
+}
+
+#[derive(Deserialize)]
+struct EstimatesQuery {
+    area: Option<String>,
+}
+
+async fn estimates_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    pages: web::Data<EstimationPages>,
+    session: Session,
+    q: web::Query<EstimatesQuery>,
+) -> HttpResponse {
+    let (scope, chrome) = ctx!(req, state, session, "estimates");
+    let (queries, inputs, s2) = (pages.queries.clone(), pages.peskas.clone(), scope.clone());
+    let (peskas, peskaas) = block!(
+        peskas_estimate(queries.as_ref(), inputs.as_ref(), &s2)
+            .and_then(|p| Ok((p, peskaas_estimate(queries.as_ref(), &s2)?)))
+    );
+    let mut names: Vec<String> = peskas.iter().map(|r| r.area.clone()).collect();
+    names.dedup();
+    let chosen = q
+        .area
+        .clone()
+        .filter(|a| names.contains(a))
+        .or_else(|| names.first().cloned())
+        .unwrap_or_default();
+    let mine: Vec<&PeskasRow> = peskas.iter().filter(|r| r.area == chosen).collect();
+    let bars: Vec<EstimateBar> = mine
+        .iter()
+        .map(|r| EstimateBar {
+            label: r.month.format("%Y-%m").to_string(),
+            value: r.estimate.catch_kg / 1000.0,
+            limits: Some((
+                r.estimate.catch_limits.0 / 1000.0,
+                r.estimate.catch_limits.1 / 1000.0,
+            )),
+            thin: r.estimate.thin,
+        })
+        .collect();
+    let over = mine.iter().filter(|r| r.coverage > 1.0).count();
+    let coverage_note = match mine.first() {
+        None => String::new(),
+        Some(r) if over > 0 => format!(
+            "Tracker coverage: in {over} of {} months more trackers were seen than the census \
+             counts boats ({} boats): the census and the tracked fleet disagree, so trips per \
+             boat stand for fewer boats than are fishing.",
+            mine.len(),
+            r.estimate.boats
+        ),
+        Some(r) => format!(
+            "Tracker coverage: trackers seen ÷ the census's {} boats, graded as Peskas \
+             Zanzibar does (high ≥ 30 %, medium 10–29 %, low < 10 %).",
+            r.estimate.boats
+        ),
+    };
+    let t = |kg: f64| num(kg, 0);
+    let peskas_rows = mine
+        .iter()
+        .map(|r| {
+            let e = &r.estimate;
+            PeskasView {
+                month: r.month.format("%Y-%m").to_string(),
+                catch_kg: t(e.catch_kg),
+                limits: format!("{} – {}", t(e.catch_limits.0), t(e.catch_limits.1)),
+                value: e.value_usd.map(t).unwrap_or_else(|| "–".into()),
+                landings: int(e.landings as i64),
+                devices: int(e.devices as i64),
+                trips_per_boat: num(e.trips_per_boat, 1),
+                boats: int(e.boats.into()),
+                coverage: format!(
+                    "{} ({})",
+                    num(r.coverage * 100.0, 0) + " %",
+                    r.grade.map_or("none", |g| g.key())
+                ),
+                thin: e.thin,
+            }
+        })
+        .collect();
+    let national_bars: Vec<EstimateBar> = peskaas
+        .iter()
+        .map(|m| EstimateBar {
+            label: m.month.format("%Y-%m").to_string(),
+            value: m.catch_t,
+            limits: None,
+            thin: !m.missing.is_empty(),
+        })
+        .collect();
+    let cpue_of = |m: &PeskaasMonth, t: FleetBoatType| {
+        m.parts
+            .iter()
+            .find(|p| p.boat_type == t)
+            .map_or_else(|| "–".to_string(), |p| num(p.cpue, 3))
+    };
+    render(&EstimatesPage {
+        chrome,
+        replicates: REPLICATES,
+        areas: names
+            .iter()
+            .map(|n| Choice {
+                value: n.clone(),
+                label: n.clone(),
+                selected: *n == chosen,
+            })
+            .collect(),
+        peskas_svg: svg::estimate_bars(
+            &format!("Peskas catch estimate of {chosen} by month, tonnes, with 95 % limits"),
+            "t",
+            &bars,
+        ),
+        coverage_note,
+        peskas_rows,
+        peskaas_svg_national: svg::estimate_bars(
+            "PeskAAS national catch estimate by month, tonnes (no limits)",
+            "t",
+            &national_bars,
+        ),
+        peskaas_rows: peskaas
+            .iter()
+            .map(|m| PeskaasView {
+                month: m.month.format("%Y-%m").to_string(),
+                canoe: cpue_of(m, FleetBoatType::Canoe),
+                motor: cpue_of(m, FleetBoatType::Motor),
+                catch_t: num(m.catch_t, 1),
+                note: if m.missing.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "no surveyed landings of {}: not counted",
+                        m.missing
+                            .iter()
+                            .map(|t| t.key())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                },
+            })
+            .collect(),
+    })
 }
 
 /// The header of `/estimates/peskaas.csv`.

@@ -33,6 +33,122 @@ fn nice_max(max: f64) -> f64 {
     10.0 * mag
 }
 
+/// One bar of an estimate chart: its label (a month), the estimate, its 95 % limits when
+/// it has them, and whether it rests on too few samples (drawn lighter, and said so).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EstimateBar {
+    /// The label under the bar (`YYYY-MM`).
+    pub label: String,
+    /// The estimate.
+    pub value: f64,
+    /// Its 95 % limits.
+    pub limits: Option<(f64, f64)>,
+    /// Too few samples behind it.
+    pub thin: bool,
+}
+
+/// Bars of an estimate by month with their 95 % limits as error bars (whiskers), in `unit`;
+/// a thin month's bar is lighter. `title` names the chart for screen readers.
+pub fn estimate_bars(title: &str, unit: &str, bars: &[EstimateBar]) -> String {
+    let (w, h) = (720.0, 290.0);
+    let (left, right, top, bottom) = (70.0, 16.0, 16.0, 66.0);
+    let pw = w - left - right;
+    let ph = h - top - bottom;
+    let max = nice_max(
+        bars.iter()
+            .map(|b| b.limits.map_or(b.value, |l| l.1.max(b.value)))
+            .fold(0.0, f64::max),
+    );
+    let n = bars.len().max(1) as f64;
+    let slot = pw / n;
+    let y_of = |v: f64| top + ph - ph * (v / max).clamp(0.0, 1.0);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="eb-title" class="chart"><title id="eb-title">{}</title>"#,
+        esc(title)
+    );
+    for i in 0..=4 {
+        let v = max * i as f64 / 4.0;
+        let y = y_of(v);
+        let _ = write!(
+            s,
+            r##"<line x1="{left}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{:.1}" y="{:.1}" font-size="14" text-anchor="end" fill="#333">{}</text>"##,
+            left + pw,
+            left - 6.0,
+            y + 4.0,
+            trim(v),
+        );
+    }
+    let every = (bars.len() / 6).max(1);
+    for (i, b) in bars.iter().enumerate() {
+        let x = left + slot * i as f64;
+        let bw = (slot * 0.7).max(1.0);
+        let bx = x + (slot - bw) / 2.0;
+        let y = y_of(b.value);
+        let fill = if b.thin { "#9fbfd8" } else { "#1f5f8b" };
+        let limits = b.limits.map_or(String::new(), |(lo, hi)| {
+            format!(", 95 % limits {} to {}", trim(lo), trim(hi))
+        });
+        let thin = if b.thin {
+            " (thin: fewer than 3 landings)"
+        } else {
+            ""
+        };
+        let _ = write!(
+            s,
+            r#"<rect x="{bx:.1}" y="{y:.1}" width="{bw:.1}" height="{:.1}" fill="{fill}"><title>{}: {} {}{}{}</title></rect>"#,
+            (top + ph - y).max(0.0),
+            esc(&b.label),
+            trim(b.value),
+            esc(unit),
+            limits,
+            thin
+        );
+        if let Some((lo, hi)) = b.limits {
+            let cx = bx + bw / 2.0;
+            let (ylo, yhi) = (y_of(lo), y_of(hi));
+            let cap = (bw / 3.0).min(6.0);
+            let _ = write!(
+                s,
+                r##"<path d="M{cx:.1} {ylo:.1}V{yhi:.1}M{:.1} {ylo:.1}H{:.1}M{:.1} {yhi:.1}H{:.1}" stroke="#b3541e" stroke-width="1.5" fill="none"/>"##,
+                cx - cap,
+                cx + cap,
+                cx - cap,
+                cx + cap
+            );
+        }
+        if i % every == 0 {
+            let _ = write!(
+                s,
+                r##"<text x="{:.1}" y="{:.1}" font-size="14" text-anchor="middle" fill="#333">{}</text>"##,
+                x + slot / 2.0,
+                top + ph + 18.0,
+                esc(&b.label)
+            );
+        }
+    }
+    let ly = h - 22.0;
+    let _ = write!(
+        s,
+        r##"<rect x="{left}" y="{:.1}" width="16" height="12" fill="#1f5f8b"/><text x="{:.1}" y="{:.1}" font-size="14" fill="#333">estimate, {}</text><path d="M{:.1} {:.1}V{:.1}" stroke="#b3541e" stroke-width="1.5"/><text x="{:.1}" y="{:.1}" font-size="14" fill="#333">95 % limits</text><rect x="{:.1}" y="{:.1}" width="16" height="12" fill="#9fbfd8"/><text x="{:.1}" y="{:.1}" font-size="14" fill="#333">thin month</text></svg>"##,
+        ly - 10.0,
+        left + 22.0,
+        ly,
+        esc(unit),
+        left + 250.0,
+        ly - 12.0,
+        ly + 2.0,
+        left + 258.0,
+        ly,
+        left + 370.0,
+        ly - 10.0,
+        left + 392.0,
+        ly
+    );
+    s
+}
+
 /// Monthly bars of catch (tonnes, left axis) with a line of CPUE (kg per fisher-hour, right
 /// axis). `months` are `(label YYYY-MM, catch kg, cpue)`, oldest first.
 pub fn monthly_chart(months: &[(String, f64, f64)]) -> String {
@@ -532,6 +648,33 @@ fn trim(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn estimate_bars_draw_limits_and_mark_thin_months() {
+        let bars = [
+            EstimateBar {
+                label: "2020-01".into(),
+                value: 100.0,
+                limits: Some((80.0, 130.0)),
+                thin: false,
+            },
+            EstimateBar {
+                label: "2020-02<".into(),
+                value: 50.0,
+                limits: None,
+                thin: true,
+            },
+        ];
+        let svg = estimate_bars("Catch <by month>", "kg", &bars);
+        assert!(svg.contains("Catch &lt;by month&gt;") && svg.contains("2020-02&lt;"));
+        assert!(svg.contains("95 % limits 80 to 130"));
+        assert!(svg.contains("(thin: fewer than 3 landings)"));
+        assert_eq!(
+            svg.matches("stroke=\"#b3541e\" stroke-width=\"1.5\" fill=\"none\"")
+                .count(),
+            1
+        );
+    }
 
     #[test]
     fn an_outline_keeps_its_corners_within_the_tolerance_and_is_written_relative() {
