@@ -18,6 +18,6 @@ pub use events::{LandingReviewed, LandingsImported};
 pub use flags::{QualityFlag, Severity};
 pub use landing::{CatchLine, CatchUse, Fishers, LandingId, LandingSiteRef, SurveyedLanding};
 pub use review::{Corrections, Decision, Review, ReviewError};
-pub use rules::{Assessment, PESKAAS_2020, Peskaas2020};
+pub use rules::{Assessment, PESKAAS_2020, Peskaas2020, TASI_2026};
 pub use species::Species;
 pub use summary::{MonthlySummaryRow, SummaryInput, SummaryScope, summarise};

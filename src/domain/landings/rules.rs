@@ -76,10 +76,20 @@ pub struct Peskaas2020 {
     /// landings the PeskAAS data summarises it sets aside 42 values, among them one of
     /// 9,401,328 USD for 30 kg. A value reported with no catch is set aside too (15 more).
     pub max_usd_per_kg: f64,
+    /// The rule set's name and version ([`PESKAAS_2020`] or [`TASI_2026`]).
+    pub name: &'static str,
+    /// Whether a landing whose only catch line is "no catch" (species 0) needs no length,
+    /// count or weight, and counts as a landing with catch 0: `tasi-2026` (FTP425 §10.3:
+    /// zero-catch trips stay in, or CPUE is overestimated); `peskaas-2020` excludes them.
+    pub zero_catch_counts: bool,
 }
 
 /// The name and version of this rule set.
 pub const PESKAAS_2020: &str = "peskaas-2020";
+
+/// The name and version of `tasi-2026`: `peskaas-2020` with one change, zero-catch
+/// landings counted (DOMAIN.md, "Rule set tasi-2026").
+pub const TASI_2026: &str = "tasi-2026";
 
 impl Default for Peskaas2020 {
     fn default() -> Self {
@@ -93,6 +103,19 @@ impl Default for Peskaas2020 {
             accepted_source_flags: [0, 4, 5],
             warning_source_flags: [4, 5],
             max_usd_per_kg: 100.0,
+            name: PESKAAS_2020,
+            zero_catch_counts: false,
+        }
+    }
+}
+
+impl Peskaas2020 {
+    /// Rule set `tasi-2026`: `peskaas-2020` with zero-catch landings counted.
+    pub fn tasi_2026() -> Self {
+        Peskaas2020 {
+            name: TASI_2026,
+            zero_catch_counts: true,
+            ..Peskaas2020::default()
         }
     }
 }
@@ -161,19 +184,24 @@ impl Peskaas2020 {
 
         // 3. Catch lines, municipality, gear, effort, date.
         let mut catch_g = 0.0;
+        // tasi-2026: a landing that caught nothing has one line, species 0, and nothing to
+        // measure.
+        let no_catch_only = self.zero_catch_counts
+            && landing.catch_lines.len() == 1
+            && landing.catch_lines[0].species_code == Some(0);
         for (i, line) in landing.catch_lines.iter().enumerate() {
             let line_no = (i + 1).to_string();
             let mut missing = Vec::new();
             if line.species_code.is_none() {
                 missing.push("species");
             }
-            if line.length_cm.is_none() {
+            if line.length_cm.is_none() && !no_catch_only {
                 missing.push("length");
             }
-            if line.count.is_none() {
+            if line.count.is_none() && !no_catch_only {
                 missing.push("count");
             }
-            if line.weight_g.is_none() {
+            if line.weight_g.is_none() && !no_catch_only {
                 missing.push("weight");
             }
             if line.source_flag.is_none() {
@@ -342,7 +370,7 @@ impl Peskaas2020 {
         };
 
         Assessment {
-            rule_set: PESKAAS_2020.to_string(),
+            rule_set: self.name.to_string(),
             flags,
             hours_at_sea,
             effort,
@@ -470,6 +498,28 @@ mod tests {
 
     fn assess(l: &SurveyedLanding) -> Assessment {
         Peskaas2020::default().assess(l, today())
+    }
+
+    #[test]
+    fn tasi_2026_counts_a_landing_that_caught_nothing_as_zero_catch() {
+        let mut l = landing();
+        let mut nothing = line(0.0);
+        nothing.species_code = Some(0);
+        nothing.length_cm = None;
+        nothing.count = None;
+        nothing.weight_g = None;
+        l.catch_lines = vec![nothing.clone()];
+        let old = Peskaas2020::default().assess(&l, today());
+        assert!(!old.is_valid(), "peskaas-2020 excludes it");
+        assert!(old.flags.iter().any(|f| f.code == "catch_line.incomplete"));
+        let new = Peskaas2020::tasi_2026().assess(&l, today());
+        assert!(new.is_valid(), "{:?}", new.flags);
+        assert_eq!(new.catch.value(), 0.0);
+        assert_eq!(new.rule_set, TASI_2026);
+        assert_eq!(old.rule_set, PESKAAS_2020);
+        // Only when it is the landing's one line: beside a measured line it is incomplete.
+        l.catch_lines = vec![nothing, line(500.0)];
+        assert!(!Peskaas2020::tasi_2026().assess(&l, today()).is_valid());
     }
 
     fn codes(a: &Assessment) -> Vec<&str> {
