@@ -6,26 +6,27 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::process::Command;
 
-use common::{TestDb, client, get, log_in_as, peskaas_dir, spawn_app};
+use common::{TestDb, client, get, log_in_as, peskaas_dir, run_cli, spawn_app};
 use reqwest::StatusCode;
 use tasi::application::access::NewGrants;
 use tasi::domain::access::Role;
 use tasi::domain::shared::JurisdictionPath;
 
-fn tasi(db: &TestDb, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tasi"))
-        .args(args)
-        .env("DATABASE_URL", &db.url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
+const PASSPHRASE: &str = "a long passphrase here";
+
+/// Adds an analyst of `email` granted at `path`.
+fn add_analyst(db: &TestDb, email: &str, path: &str) {
+    let at = JurisdictionPath::parse(path).unwrap_or_else(|e| panic!("{e}"));
+    common::add_user_as(db, email, PASSPHRASE, &NewGrants::On(Role::Analyst, at));
+}
+
+/// A client logged in as `email`.
+async fn analyst(base: &str, email: &str) -> reqwest::Client {
+    let c = client();
+    let r = log_in_as(&c, base, email, PASSPHRASE).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{email} logs in");
+    c
 }
 
 /// Canoes and motor boats of the census file, summed over its areas.
@@ -82,7 +83,7 @@ async fn the_census_is_imported_with_the_landings_and_raises_each_months_cpue() 
     let census = peskaas_dir().join("fleet_census.csv");
     std::fs::copy(&census, sample.0.join("fleet_census.csv")).unwrap_or_else(|e| panic!("{e}"));
     let dir = sample.0.display().to_string();
-    let (ok, out, err) = tasi(&db, &["import", "peskaas", &dir]);
+    let (ok, out, err) = run_cli(&db, &["import", "peskaas", &dir]);
     assert!(ok, "{out}\n{err}");
     assert!(
         out.contains("fleet_census.csv: 11 areas read, 11 written, 0 unchanged"),
@@ -98,7 +99,7 @@ async fn the_census_is_imported_with_the_landings_and_raises_each_months_cpue() 
     );
 
     // Imported again: nothing changes.
-    let (ok, out, err) = tasi(&db, &["import", "peskaas", &dir]);
+    let (ok, out, err) = run_cli(&db, &["import", "peskaas", &dir]);
     assert!(ok, "{out}\n{err}");
     assert!(
         out.contains("11 areas read, 0 written, 11 unchanged"),
@@ -110,7 +111,7 @@ async fn the_census_is_imported_with_the_landings_and_raises_each_months_cpue() 
     let text = std::fs::read_to_string(&census).unwrap_or_else(|e| panic!("{e}"));
     let text = text.replacen("2,Lautem,430,74,", "2,Lautem,430,seventy,", 1);
     std::fs::write(sample.0.join("fleet_census.csv"), text).unwrap_or_else(|e| panic!("{e}"));
-    let (ok, out, err) = tasi(&db, &["import", "peskaas", &dir]);
+    let (ok, out, err) = run_cli(&db, &["import", "peskaas", &dir]);
     assert!(!ok, "{out}");
     assert!(
         err.contains("fleet_census.csv:3: canoes_beiro: `seventy` is not a count"),
@@ -121,24 +122,10 @@ async fn the_census_is_imported_with_the_landings_and_raises_each_months_cpue() 
         census_fleet(&census).0 as i64
     );
 
-    let country = JurisdictionPath::root("Timor-Leste").unwrap_or_else(|e| panic!("{e}"));
-    common::add_user_as(
-        &db,
-        "analyst@fisheries.tl",
-        "a long passphrase here",
-        &NewGrants::On(Role::Analyst, country),
-    );
-    let atauro = JurisdictionPath::parse("Timor-Leste/Atauro").unwrap_or_else(|e| panic!("{e}"));
-    common::add_user_as(
-        &db,
-        "atauro@fisheries.tl",
-        "a long passphrase here",
-        &NewGrants::On(Role::Analyst, atauro),
-    );
+    add_analyst(&db, "analyst@fisheries.tl", "Timor-Leste");
+    add_analyst(&db, "atauro@fisheries.tl", "Timor-Leste/Atauro");
     let base = spawn_app(&db);
-    let c = client();
-    let r = log_in_as(&c, &base, "analyst@fisheries.tl", "a long passphrase here").await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let c = analyst(&base, "analyst@fisheries.tl").await;
     let (status, estimate) = get(&c, &format!("{base}/estimates/peskaas.csv")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -186,9 +173,7 @@ async fn the_census_is_imported_with_the_landings_and_raises_each_months_cpue() 
     }
 
     // A municipal scope sees no national summary: its estimate is empty, not national.
-    let c = client();
-    let r = log_in_as(&c, &base, "atauro@fisheries.tl", "a long passphrase here").await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let c = analyst(&base, "atauro@fisheries.tl").await;
     let (status, mine) = get(&c, &format!("{base}/estimates/peskaas.csv")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(mine.trim(), "month,boat_type,cpue,boats,catch_t", "{mine}");
@@ -202,26 +187,12 @@ async fn the_peskas_estimate_raises_mean_catch_by_trips_per_boat_with_reproducib
         std::fs::copy(peskaas_dir().join(f), sample.0.join(f)).unwrap_or_else(|e| panic!("{e}"));
     }
     let dir = sample.0.display().to_string();
-    let (ok, out, err) = tasi(&db, &["import", "peskaas", &dir]);
+    let (ok, out, err) = run_cli(&db, &["import", "peskaas", &dir]);
     assert!(ok, "{out}\n{err}");
-    let country = JurisdictionPath::root("Timor-Leste").unwrap_or_else(|e| panic!("{e}"));
-    common::add_user_as(
-        &db,
-        "analyst@fisheries.tl",
-        "a long passphrase here",
-        &NewGrants::On(Role::Analyst, country),
-    );
-    let baucau = JurisdictionPath::parse("Timor-Leste/Baucau").unwrap_or_else(|e| panic!("{e}"));
-    common::add_user_as(
-        &db,
-        "baucau@fisheries.tl",
-        "a long passphrase here",
-        &NewGrants::On(Role::Analyst, baucau),
-    );
+    add_analyst(&db, "analyst@fisheries.tl", "Timor-Leste");
+    add_analyst(&db, "baucau@fisheries.tl", "Timor-Leste/Baucau");
     let base = spawn_app(&db);
-    let c = client();
-    let r = log_in_as(&c, &base, "analyst@fisheries.tl", "a long passphrase here").await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let c = analyst(&base, "analyst@fisheries.tl").await;
     let (status, csv) = get(&c, &format!("{base}/estimates/peskas.csv")).await;
     assert_eq!(status, StatusCode::OK);
     let (_, again) = get(&c, &format!("{base}/estimates/peskas.csv")).await;
@@ -314,9 +285,7 @@ async fn the_peskas_estimate_raises_mean_catch_by_trips_per_boat_with_reproducib
     assert_eq!(chart.matches("95 % limits ").count(), baucau_months);
 
     // A Baucau analyst gets Baucau's rows only.
-    let c = client();
-    let r = log_in_as(&c, &base, "baucau@fisheries.tl", "a long passphrase here").await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let c = analyst(&base, "baucau@fisheries.tl").await;
     let (_, page) = get(&c, &format!("{base}/estimates")).await;
     assert!(page.contains("Peskas catch estimate of Baucau"));
     assert!(page.contains("No national estimate in your scope"));

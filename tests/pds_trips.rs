@@ -3,26 +3,10 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::{Scratch, TestDb, peskaas_dir};
 use tasi::adapters::importers::landings::peskaas::SOURCE;
 
 const HEADER: &str = "Trip,Started,Ended,Boat,Boat Name,Boat Gear,Community,Duration (Seconds),Range (Meters),Distance (Meters),IMEI,Device Id,Last Seen";
-
-fn tasi(db: &TestDb, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tasi"))
-        .args(args)
-        .env("DATABASE_URL", &db.url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
-}
 
 #[test]
 fn pds_trips_are_imported_assessed_and_placed_with_bad_rows_reported() {
@@ -49,7 +33,7 @@ fn pds_trips_are_imported_assessed_and_placed_with_bad_rows_reported() {
     std::fs::write(&file, format!("{HEADER}\n{}\n", rows.join("\n")))
         .unwrap_or_else(|e| panic!("{e}"));
     let path = file.display().to_string();
-    let (ok, out, err) = tasi(&db, &["import", "pds-trips", &path]);
+    let (ok, out, err) = common::run_cli(&db, &["import", "pds-trips", &path]);
     assert!(ok, "{out}\n{err}");
     assert!(
         out.contains("pds-trips.csv: 7 read, 3 imported, 0 unchanged, 4 rejected"),
@@ -111,7 +95,7 @@ fn pds_trips_are_imported_assessed_and_placed_with_bad_rows_reported() {
         1
     );
     // Idempotent.
-    let (ok, out, _) = tasi(&db, &["import", "pds-trips", &path]);
+    let (ok, out, _) = common::run_cli(&db, &["import", "pds-trips", &path]);
     assert!(
         ok && out.contains("7 read, 0 imported, 3 unchanged, 4 rejected"),
         "{out}"
@@ -119,7 +103,7 @@ fn pds_trips_are_imported_assessed_and_placed_with_bad_rows_reported() {
     // A missing column: nothing written, the file and column named.
     std::fs::write(&file, "Trip,Started,Ended\n1,2020-01-01 00:00:00,\n")
         .unwrap_or_else(|e| panic!("{e}"));
-    let (ok, _, err) = tasi(&db, &["import", "pds-trips", &path]);
+    let (ok, _, err) = common::run_cli(&db, &["import", "pds-trips", &path]);
     assert!(
         !ok && err.contains("pds-trips.csv") && err.contains("Boat"),
         "{err}"
@@ -142,7 +126,7 @@ fn pds_trips_are_imported_assessed_and_placed_with_bad_rows_reported() {
         ));
     }
     std::fs::write(&points, text).unwrap_or_else(|e| panic!("{e}"));
-    let (ok, out, err) = tasi(
+    let (ok, out, err) = common::run_cli(
         &db,
         &["import", "pds-points", &points.display().to_string()],
     );

@@ -374,6 +374,22 @@ pub async fn post_raw(
     (status, r.text().await.unwrap_or_default(), location)
 }
 
+/// Runs the `tasi` binary with `args` against the test database: whether it succeeded,
+/// its standard output and its standard error.
+pub fn run_cli(db: &TestDb, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tasi"))
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
 pub fn exec(db: &TestDb, sql: &str) {
     let mut c = db.pool.get().unwrap_or_else(|e| panic!("{e}"));
     diesel::sql_query(sql)
