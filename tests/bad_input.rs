@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::{Scratch, TestDb};
 use tasi::adapters::importers::landings::importer::PeskaasImportError;
@@ -44,18 +43,7 @@ fn imports(db: &TestDb) -> i64 {
 
 /// Runs `tasi import peskaas DIR` against the test database.
 fn cli_import(db: &TestDb, dir: &Path) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tasi"))
-        .args(["import", "peskaas"])
-        .arg(dir)
-        .env("DATABASE_URL", &db.url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
+    common::run_cli(db, &["import", "peskaas", &dir.display().to_string()])
 }
 
 #[test]

@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use chrono::{Duration, NaiveDateTime};
 use common::{Scratch, TestDb};
@@ -420,19 +419,9 @@ fn the_cli_imports_a_points_file_prints_its_counts_and_audits_it() {
     let mut rows = track(1201, 4, "2024-09-01 00:00:00", 8);
     rows.push("2024-09-01 00:10:00,4,1201,-8.5,125.5,1,1,1000,B,C".into());
     let file = write_points(&dir.0, "points.csv", HEADER, &rows);
-    let out = Command::new(env!("CARGO_BIN_EXE_tasi"))
-        .args(["import", "pds-points"])
-        .arg(&file)
-        .env("DATABASE_URL", &db.url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (ok, stdout, stderr) =
+        common::run_cli(&db, &["import", "pds-points", &file.display().to_string()]);
+    assert!(ok, "{stdout}{stderr}");
     assert!(
         stdout.contains("positions: 9 read, 8 imported, 1 rejected"),
         "{stdout}"
@@ -447,14 +436,8 @@ fn the_cli_imports_a_points_file_prints_its_counts_and_audits_it() {
     );
 
     // A missing file: the command fails naming it.
-    let out = Command::new(env!("CARGO_BIN_EXE_tasi"))
-        .args(["import", "pds-points"])
-        .arg(dir.0.join("nope.csv"))
-        .env("DATABASE_URL", &db.url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    let missing = dir.0.join("nope.csv").display().to_string();
+    let (ok, _, stderr) = common::run_cli(&db, &["import", "pds-points", &missing]);
+    assert!(!ok);
     assert!(stderr.contains("nope.csv: cannot be read"), "{stderr}");
 }
